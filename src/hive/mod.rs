@@ -1,0 +1,12 @@
+//! Hives as bytes: the base block, safe lookups over nt-hive, and what kind of hive a file is.
+//!
+//! Everything here works on a byte slice (a memory map or a recovered copy), so the same code
+//! serves plain files today and disk images later.
+
+pub mod base_block;
+pub mod kind;
+pub mod reader;
+
+pub use base_block::{BaseBlock, BaseBlockError, FileType};
+pub use kind::{DetectedBy, HiveKind};
+pub use reader::{HiveError, HiveResult, HiveView, Key, Value, guarded};

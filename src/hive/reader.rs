@@ -1,0 +1,352 @@
+//! Safe, case-insensitive lookups over a hive's bytes, built on nt-hive.
+//!
+//! nt-hive does the cell work; this module guards it. It refuses buffers nt-hive would panic
+//! on, pre-checks the cell offsets nt-hive asserts on, falls back to a linear scan when a subkey
+//! list is not sorted, and recovers the key last-write times and raw value types that nt-hive
+//! does not expose (their fields sit at fixed distances before the name it returns).
+//! [`guarded`] turns any remaining panic into an error, so one bad cell costs one lookup.
+
+use std::cell::Cell;
+use std::fmt;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
+
+use nt_hive::{Hive, KeyNode, KeyValue, KeyValueData, NtHiveNameString};
+
+use super::base_block::{BASE_BLOCK_SIZE, BaseBlock, read_u32, read_u64};
+
+/// Largest value this reader will copy out; policy and profile values are far smaller.
+pub const MAX_VALUE_SIZE: usize = 1 << 20;
+/// Most subkeys a single enumeration returns; real keys stay far below this.
+pub const MAX_SUBKEYS: usize = 100_000;
+
+/// Offset of the name inside an nk record, counted from its `nk` signature.
+const NK_NAME_OFFSET: usize = 76;
+/// Offset of the name inside a vk record, counted from its `vk` signature.
+const VK_NAME_OFFSET: usize = 20;
+/// Bit of the vk data size that marks data stored inline in the offset field.
+const DATA_INLINE: u32 = 0x8000_0000;
+
+/// A lookup in a hive failed because its structure is damaged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HiveError(pub String);
+
+impl fmt::Display for HiveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for HiveError {}
+
+impl From<nt_hive::NtHiveError> for HiveError {
+    fn from(error: nt_hive::NtHiveError) -> Self {
+        HiveError(error.to_string())
+    }
+}
+
+/// Result of a hive lookup.
+pub type HiveResult<T> = Result<T, HiveError>;
+
+thread_local! {
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `work`, turning a panic inside it into an error naming what panicked.
+///
+/// While a guarded call runs, the panic hook stays quiet, so caught panics neither garble the
+/// progress bar nor look like a crash; panics elsewhere are still printed.
+pub fn guarded<T>(work: impl FnOnce() -> HiveResult<T>) -> HiveResult<T> {
+    install_quiet_hook();
+    let was_guarded = GUARDED.with(|flag| flag.replace(true));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(work));
+    GUARDED.with(|flag| flag.set(was_guarded));
+    outcome.unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        Err(HiveError(format!("hive parser failed: {message}")))
+    })
+}
+
+fn install_quiet_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let default_hook = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(Cell::get) {
+                default_hook(info);
+            }
+        }));
+    });
+}
+
+/// A read-only view of one hive's bytes.
+pub struct HiveView<'a> {
+    bytes: &'a [u8],
+    hive: Hive<&'a [u8]>,
+}
+
+impl<'a> HiveView<'a> {
+    /// Opens `bytes` as a hive without trusting its sequence numbers (dirty hives are read as
+    /// they are; recovery happens before this, on the bytes).
+    pub fn open(bytes: &'a [u8]) -> HiveResult<Self> {
+        if bytes.len() < BASE_BLOCK_SIZE {
+            return Err(HiveError(format!(
+                "{} bytes is shorter than a hive header (4096)",
+                bytes.len()
+            )));
+        }
+        let header = BaseBlock::parse(bytes).map_err(|e| HiveError(e.to_string()))?;
+        let root = header.root_cell_offset as usize;
+        if root == u32::MAX as usize || BASE_BLOCK_SIZE + root >= bytes.len() {
+            return Err(HiveError(format!(
+                "root cell offset {root:#x} lies outside the hive"
+            )));
+        }
+        let hive = Hive::without_validation(bytes)?;
+        Ok(HiveView { bytes, hive })
+    }
+
+    /// The root key.
+    pub fn root(&self) -> HiveResult<Key<'_, 'a>> {
+        let node = self.hive.root_key_node()?;
+        Ok(Key { view: self, node })
+    }
+
+    /// The key at `path` below the root (backslash-separated, any letter case), if present.
+    pub fn key(&self, path: &str) -> HiveResult<Option<Key<'_, 'a>>> {
+        let mut key = self.root()?;
+        for part in path.split('\\').filter(|part| !part.is_empty()) {
+            match key.subkey(part)? {
+                Some(next) => key = next,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(key))
+    }
+
+    /// Offset of `slice` inside the hive bytes, if it points into them.
+    fn offset_of(&self, slice: &[u8]) -> Option<usize> {
+        let start = self.bytes.as_ptr() as usize;
+        let at = slice.as_ptr() as usize;
+        (at >= start && at < start + self.bytes.len()).then(|| at - start)
+    }
+
+    /// The record whose name starts at `name`, checked against its two-byte signature.
+    fn record_before(&self, name: &[u8], name_offset: usize, signature: &[u8; 2]) -> Option<usize> {
+        let record = self.offset_of(name)?.checked_sub(name_offset)?;
+        (self.bytes.get(record..record + 2)? == signature).then_some(record)
+    }
+}
+
+/// A key found in a hive.
+pub struct Key<'h, 'a> {
+    view: &'h HiveView<'a>,
+    node: KeyNode<'h, &'a [u8]>,
+}
+
+impl<'h, 'a> Key<'h, 'a> {
+    /// The key's name as stored.
+    pub fn name(&self) -> HiveResult<String> {
+        Ok(self.node.name()?.to_string_lossy())
+    }
+
+    /// The key's last-write time as a Windows FILETIME.
+    pub fn last_written(&self) -> Option<u64> {
+        let name = self.node.name().ok()?;
+        let nk = self
+            .view
+            .record_before(name_bytes(&name), NK_NAME_OFFSET, b"nk")?;
+        let filetime = read_u64(self.view.bytes, nk + 4);
+        (filetime != 0).then_some(filetime)
+    }
+
+    /// The subkey called `name` (any letter case), if present.
+    pub fn subkey(&self, name: &str) -> HiveResult<Option<Key<'h, 'a>>> {
+        if !self.has_children(20, 28) {
+            return Ok(None);
+        }
+        if let Some(found) = self.node.subkey(name) {
+            return Ok(Some(self.wrap(found?)));
+        }
+        // Binary search assumes a sorted list; damaged or foreign-written hives may not keep
+        // it sorted, so a miss is confirmed by a linear scan.
+        self.find_subkey_linearly(name)
+    }
+
+    /// The names of all subkeys, in stored order (at most [`MAX_SUBKEYS`]).
+    pub fn subkey_names(&self) -> HiveResult<Vec<String>> {
+        let mut names = Vec::new();
+        self.for_each_subkey(|key| {
+            names.push(key.name()?);
+            Ok(true)
+        })?;
+        Ok(names)
+    }
+
+    /// All subkeys, in stored order (at most [`MAX_SUBKEYS`]).
+    pub fn subkeys(&self) -> HiveResult<Vec<Key<'h, 'a>>> {
+        let mut keys = Vec::new();
+        self.for_each_subkey(|key| {
+            keys.push(key);
+            Ok(true)
+        })?;
+        Ok(keys)
+    }
+
+    /// The value called `name` (any letter case; empty for the default value), if present.
+    pub fn value(&self, name: &str) -> HiveResult<Option<Value>> {
+        if !self.has_children(36, 40) {
+            return Ok(None);
+        }
+        match self.node.value(name) {
+            Some(found) => self.read_value(&found?).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// All values of the key, in stored order.
+    pub fn values(&self) -> HiveResult<Vec<Value>> {
+        if !self.has_children(36, 40) {
+            return Ok(Vec::new());
+        }
+        let Some(values) = self.node.values() else {
+            return Ok(Vec::new());
+        };
+        values?
+            .take(MAX_SUBKEYS)
+            .map(|value| self.read_value(&value?))
+            .collect()
+    }
+
+    fn wrap(&self, node: KeyNode<'h, &'a [u8]>) -> Key<'h, 'a> {
+        Key {
+            view: self.view,
+            node,
+        }
+    }
+
+    fn find_subkey_linearly(&self, name: &str) -> HiveResult<Option<Key<'h, 'a>>> {
+        let wanted = fold_case(name);
+        let mut found = None;
+        self.for_each_subkey(|key| {
+            if fold_case(&key.name()?) == wanted {
+                found = Some(key);
+                return Ok(false);
+            }
+            Ok(true)
+        })?;
+        Ok(found)
+    }
+
+    /// Calls `visit` on each subkey until it returns `Ok(false)`.
+    fn for_each_subkey(
+        &self,
+        mut visit: impl FnMut(Key<'h, 'a>) -> HiveResult<bool>,
+    ) -> HiveResult<()> {
+        if !self.has_children(20, 28) {
+            return Ok(());
+        }
+        let Some(subkeys) = self.node.subkeys() else {
+            return Ok(());
+        };
+        for node in subkeys?.take(MAX_SUBKEYS) {
+            if !visit(self.wrap(node?))? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the nk record announces children at `count_at` whose list offset at `list_at`
+    /// is usable; nt-hive asserts on an offset of 0xFFFFFFFF, so that is checked first.
+    fn has_children(&self, count_at: usize, list_at: usize) -> bool {
+        let Some(nk) = self.nk_offset() else {
+            return true;
+        };
+        let bytes = self.view.bytes;
+        if bytes.len() < nk + NK_NAME_OFFSET {
+            return false;
+        }
+        read_u32(bytes, nk + count_at) != 0 && read_u32(bytes, nk + list_at) != u32::MAX
+    }
+
+    fn nk_offset(&self) -> Option<usize> {
+        let name = self.node.name().ok()?;
+        self.view
+            .record_before(name_bytes(&name), NK_NAME_OFFSET, b"nk")
+    }
+
+    fn read_value(&self, value: &KeyValue<'h, &'a [u8]>) -> HiveResult<Value> {
+        let name = value.name()?;
+        let vk = self
+            .view
+            .record_before(name_bytes(&name), VK_NAME_OFFSET, b"vk")
+            .ok_or_else(|| HiveError("value record not found before its name".into()))?;
+        let bytes = self.view.bytes;
+        let raw_size = read_u32(bytes, vk + 4);
+        let data_offset = read_u32(bytes, vk + 8);
+        let raw_type = read_u32(bytes, vk + 12);
+        let size = (raw_size & !DATA_INLINE) as usize;
+        let name = name.to_string_lossy();
+        if size > MAX_VALUE_SIZE {
+            return Err(HiveError(format!(
+                "value {name:?} claims {size} bytes of data"
+            )));
+        }
+        let data = if size == 0 {
+            Vec::new()
+        } else if raw_size & DATA_INLINE == 0 && data_offset == u32::MAX {
+            return Err(HiveError(format!("value {name:?} has no data cell")));
+        } else {
+            collect_data(value.data()?, size)?
+        };
+        Ok(Value {
+            name,
+            raw_type,
+            data,
+        })
+    }
+}
+
+fn collect_data(data: KeyValueData<'_, &[u8]>, size: usize) -> HiveResult<Vec<u8>> {
+    match data {
+        KeyValueData::Small(bytes) => Ok(bytes.to_vec()),
+        KeyValueData::Big(segments) => {
+            let mut out = Vec::with_capacity(size);
+            for segment in segments {
+                out.extend_from_slice(segment?);
+                if out.len() > size {
+                    break;
+                }
+            }
+            out.truncate(size);
+            Ok(out)
+        }
+    }
+}
+
+fn name_bytes<'n>(name: &NtHiveNameString<'n>) -> &'n [u8] {
+    match name {
+        NtHiveNameString::Latin1(bytes) | NtHiveNameString::Utf16LE(bytes) => bytes,
+    }
+}
+
+/// Case folding for registry names, which Windows compares case-insensitively.
+pub fn fold_case(name: &str) -> String {
+    name.to_uppercase()
+}
+
+/// A value read from a hive: its name, the type code as stored, and its raw data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Value {
+    /// The value name as stored (empty for the default value).
+    pub name: String,
+    /// The registry type code as stored (REG_DWORD = 4, ...), which may be unknown.
+    pub raw_type: u32,
+    /// The data bytes.
+    pub data: Vec<u8>,
+}

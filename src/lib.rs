@@ -1,0 +1,21 @@
+//! hiveaudit: find why Windows users keep getting credential prompts, offline, from collected
+//! registry hives.
+//!
+//! Data flows one way through the modules:
+//! [`discovery`] finds hives and their logs in a collection and groups them into machines;
+//! [`source`] opens evidence read-only; [`hive`] reads hive bytes safely; [`recovery`] replays transaction logs onto them;
+//! [`settings`] is the catalogue of registry values that matter and extracts them;
+//! [`rules`] turns extracted facts into findings; [`report`] writes the CSV/JSONL reports;
+//! [`scan`] drives the pipeline in parallel and [`cli`] is the command line.
+
+#![deny(unsafe_code)]
+
+pub mod cli;
+pub mod discovery;
+pub mod hive;
+pub mod recovery;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod settings;
+pub mod source;

@@ -1,0 +1,1 @@
+//! The reports: rows, CSV and JSON Lines writers, atomic output.

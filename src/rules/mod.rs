@@ -1,0 +1,1 @@
+//! The rules: prompt-causing combinations, each defined once with its source.

@@ -1,0 +1,1 @@
+//! The scan pipeline: discover, load and recover, extract, evaluate, report.

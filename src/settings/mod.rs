@@ -1,0 +1,1 @@
+//! The settings catalogue: every registry value hiveaudit reads, defined once.

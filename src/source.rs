@@ -1,0 +1,144 @@
+//! Where evidence bytes come from, opened read-only.
+//!
+//! Today every input is a file on a mounted file system, memory-mapped so that a lookup touches
+//! only the pages it needs. Disk images and collection archives will add variants to
+//! [`Evidence`]; everything downstream sees only [`EvidenceBytes`].
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read};
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+
+use memmap2::Mmap;
+
+/// One piece of evidence: a file that may hold a hive or a transaction log.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Evidence {
+    /// A regular file on a mounted file system.
+    File(PathBuf),
+}
+
+impl Evidence {
+    /// The path shown in reports.
+    pub fn display_path(&self) -> String {
+        match self {
+            Evidence::File(path) => path.display().to_string(),
+        }
+    }
+
+    /// The file-system path, where there is one.
+    pub fn path(&self) -> &Path {
+        match self {
+            Evidence::File(path) => path,
+        }
+    }
+
+    /// The file name (last path component).
+    pub fn file_name(&self) -> String {
+        self.path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Reads at most `limit` bytes from the start: enough to sniff a header without mapping.
+    pub fn read_prefix(&self, limit: usize) -> io::Result<Vec<u8>> {
+        let file = open_regular(self.path())?;
+        let mut buffer = Vec::with_capacity(limit);
+        file.take(limit as u64).read_to_end(&mut buffer)?;
+        Ok(buffer)
+    }
+
+    /// Opens the whole content read-only.
+    pub fn open(&self) -> io::Result<EvidenceBytes> {
+        let file = open_regular(self.path())?;
+        if file.metadata()?.len() == 0 {
+            return Ok(EvidenceBytes::Owned(Vec::new()));
+        }
+        map_read_only(&file).map(EvidenceBytes::Mapped)
+    }
+}
+
+impl fmt::Display for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display_path())
+    }
+}
+
+/// Opens `path` for reading only if it is a regular file, so that a FIFO or device never
+/// blocks the run.
+fn open_regular(path: &Path) -> io::Result<File> {
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    File::open(path)
+}
+
+/// Maps `file` read-only.
+///
+/// The one unsafe operation in hiveaudit: a mapping is undefined behaviour if another process
+/// truncates the file while it is mapped. Evidence copies are not modified while a scan runs;
+/// the mapping is private and never written.
+#[allow(unsafe_code)]
+fn map_read_only(file: &File) -> io::Result<Mmap> {
+    // SAFETY: read-only mapping of an evidence file that nothing writes during the scan.
+    unsafe { Mmap::map(file) }
+}
+
+/// The bytes of a piece of evidence, mapped or owned.
+pub enum EvidenceBytes {
+    /// A read-only memory map of a file.
+    Mapped(Mmap),
+    /// Bytes held in memory (empty files, recovered hives, later: files read from images).
+    Owned(Vec<u8>),
+}
+
+impl Deref for EvidenceBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            EvidenceBytes::Mapped(map) => map,
+            EvidenceBytes::Owned(bytes) => bytes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_prefix_and_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hive");
+        std::fs::write(&path, b"regf and more").unwrap();
+        let evidence = Evidence::File(path);
+        assert_eq!(evidence.read_prefix(4).unwrap(), b"regf");
+        assert_eq!(&*evidence.open().unwrap(), b"regf and more");
+        assert_eq!(evidence.file_name(), "hive");
+    }
+
+    #[test]
+    fn empty_files_open_as_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("empty");
+        std::fs::write(&path, b"").unwrap();
+        assert!(Evidence::File(path).open().unwrap().is_empty());
+    }
+
+    #[test]
+    fn directories_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Evidence::File(dir.path().to_path_buf())
+            .open()
+            .err()
+            .unwrap();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+    }
+}
