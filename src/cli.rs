@@ -94,19 +94,8 @@ pub struct RecoverArgs {
 #[derive(Debug, clap::Args)]
 pub struct RulesArgs {
     /// Output format: an aligned table, CSV or JSON Lines.
-    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
-    pub format: RulesFormat,
-}
-
-/// Formats of `hiveaudit rules`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum RulesFormat {
-    /// An aligned text table.
-    Table,
-    /// RFC 4180 CSV.
-    Csv,
-    /// JSON Lines.
-    Jsonl,
+    #[arg(long, value_enum, default_value_t = crate::rules::RulesFormat::Table)]
+    pub format: crate::rules::RulesFormat,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -115,6 +104,17 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Scan(args) => crate::scan::run(&args),
         Command::Recover(args) => crate::recovery::command::run(&args.hive, &args.logs, &args.out),
-        Command::Rules(args) => crate::rules::print_catalogue(args.format),
+        Command::Rules(args) => print_rules(args.format),
+    }
+}
+
+fn print_rules(format: crate::rules::RulesFormat) -> i32 {
+    match crate::rules::print_catalogue(format, &mut std::io::stdout().lock()) {
+        Ok(()) => EXIT_OK,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(error) => {
+            eprintln!("hiveaudit: {error}");
+            EXIT_FATAL
+        }
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! Data flows one way through the modules:
 //! [`discovery`] finds hives and their logs in a collection and groups them into machines;
-//! [`source`] opens evidence read-only; [`hive`] reads hive bytes safely; [`recovery`] replays transaction logs onto them;
+//! [`source`] opens evidence read-only; [`hive`] reads hive bytes safely;
+//! [`load`] maps a hive and tells clean from dirty; [`recovery`] replays transaction logs;
 //! [`settings`] is the catalogue of registry values that matter and extracts them;
 //! [`rules`] turns extracted facts into findings; [`report`] writes the CSV/JSONL reports;
 //! [`scan`] drives the pipeline in parallel and [`cli`] is the command line.
@@ -13,6 +14,7 @@
 pub mod cli;
 pub mod discovery;
 pub mod hive;
+pub mod load;
 pub mod recovery;
 pub mod report;
 pub mod rules;

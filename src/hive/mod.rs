@@ -4,6 +4,7 @@
 //! serves plain files today and disk images later.
 
 pub mod base_block;
+pub mod filetime;
 pub mod kind;
 pub mod reader;
 

@@ -1,1 +1,17 @@
 //! The settings catalogue: every registry value hiveaudit reads, defined once.
+//!
+//! A [`Setting`] names its hive, key path, value, how to decode it, what it means and where
+//! that is documented. [`extract`] reads every setting of a hive's kind and returns one
+//! [`Observation`] per setting looked up, present or not; [`facts`] condenses observations into
+//! the machine and user facts the rules reason about. `settings.csv` and the docs are derived
+//! from the same definitions.
+
+pub mod catalogue;
+pub mod decode;
+pub mod extract;
+pub mod facts;
+
+pub use catalogue::{CATALOGUE, Setting, ValueKind};
+pub use decode::Decoded;
+pub use extract::{Extraction, Lookup, Observation, extract};
+pub use facts::{LmOrigin, MachineFacts, OsFamily, Role, UserFacts};

@@ -1,0 +1,73 @@
+//! Windows FILETIME (100-nanosecond ticks since 1601-01-01 UTC) as ISO 8601 text.
+
+/// Ticks between 1601-01-01 and 1970-01-01.
+const UNIX_EPOCH_TICKS: u64 = 116_444_736_000_000_000;
+const TICKS_PER_SECOND: u64 = 10_000_000;
+
+/// Formats a FILETIME as `YYYY-MM-DDTHH:MM:SS.fffffffZ` (UTC, full 100 ns precision).
+/// Times before 1970 are formatted too; the date arithmetic is proleptic Gregorian.
+pub fn to_iso8601(filetime: u64) -> String {
+    let seconds = filetime / TICKS_PER_SECOND;
+    let fraction = filetime % TICKS_PER_SECOND;
+    // Whole days since 1601-01-01, re-based on 1970 for the civil-date conversion.
+    let days = (seconds / 86_400) as i64;
+    let second_of_day = seconds % 86_400;
+    let (year, month, day) = civil_from_days(days - days_from_1601_to_1970());
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{fraction:07}Z",
+        second_of_day / 3600,
+        second_of_day / 60 % 60,
+        second_of_day % 60
+    )
+}
+
+fn days_from_1601_to_1970() -> i64 {
+    (UNIX_EPOCH_TICKS / TICKS_PER_SECOND / 86_400) as i64
+}
+
+/// Converts days since 1970-01-01 into a (year, month, day) civil date.
+fn civil_from_days(days_since_1970: i64) -> (i64, u32, u32) {
+    // Shift so the era starts on 0000-03-01; eras are 400 years = 146,097 days.
+    let z = days_since_1970 + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unix_epoch() {
+        assert_eq!(to_iso8601(UNIX_EPOCH_TICKS), "1970-01-01T00:00:00.0000000Z");
+    }
+
+    #[test]
+    fn known_registry_timestamp() {
+        // 2012-04-07T18:50:45.3388850Z, the base-block time of a Windows 7 NTUSER.DAT in the corpus.
+        assert_eq!(
+            to_iso8601(129_782_982_453_388_850),
+            "2012-04-07T18:50:45.3388850Z"
+        );
+    }
+
+    #[test]
+    fn leap_day_and_windows_epoch() {
+        // 2024-02-29T12:00:00Z = 1709208000 Unix seconds.
+        let leap = UNIX_EPOCH_TICKS + 1_709_208_000 * TICKS_PER_SECOND;
+        assert_eq!(to_iso8601(leap), "2024-02-29T12:00:00.0000000Z");
+        assert_eq!(to_iso8601(0), "1601-01-01T00:00:00.0000000Z");
+    }
+}

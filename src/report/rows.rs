@@ -1,0 +1,150 @@
+//! The rows of each report. Field order is column order; README documents every column.
+//!
+//! Rows hold only text and numbers ready to print: the scan fills them from facts, so a
+//! writer never decodes anything.
+
+use serde::Serialize;
+
+/// `hives.csv`: one row per file considered.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct HiveRow {
+    /// Path of the file.
+    pub path: String,
+    /// Machine id from the collection layout (empty when unplaced).
+    pub machine: String,
+    /// ComputerName from the machine's SYSTEM hive.
+    pub computer_name: String,
+    /// User the hive belongs to.
+    pub user: String,
+    /// SYSTEM, SOFTWARE, NTUSER, SAM, ..., `LOG` for transaction logs, empty for other files.
+    pub hive_type: String,
+    /// What decided the type: embedded-name, structure, file-name.
+    pub detected_by: String,
+    /// Size in bytes.
+    pub size: Option<u64>,
+    /// clean, dirty, error; log, not-hive, skipped, unreadable for other files.
+    pub status: String,
+    /// Why the status is what it is (dirty reason, error message, log owner).
+    pub detail: String,
+    /// Transaction logs attached to the hive, separated by ` | `.
+    pub logs: String,
+    /// Base-block primary sequence number.
+    pub primary_sequence: Option<u32>,
+    /// Base-block secondary sequence number.
+    pub secondary_sequence: Option<u32>,
+    /// Format version, e.g. 1.5.
+    pub version: String,
+    /// Base-block last-written time.
+    pub last_written: String,
+    /// The path Windows stored in the base block (last 31 characters).
+    pub embedded_name: String,
+}
+
+/// `machines.csv`: one row per machine.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct MachineRow {
+    /// Machine id from the collection layout.
+    pub machine: String,
+    /// NetBIOS computer name.
+    pub computer_name: String,
+    /// DNS domain (`Domain`, else `NV Domain`).
+    pub domain: String,
+    /// DNS host name.
+    pub hostname: String,
+    /// WinNT, ServerNT, LanmanNT.
+    pub product_type: String,
+    /// workstation, server, domain controller.
+    pub role: String,
+    /// ProductName (Windows 11 told apart by build).
+    pub os: String,
+    /// Build number.
+    pub build: String,
+    /// Feature-update label.
+    pub display_version: String,
+    /// The control set read, e.g. ControlSet002.
+    pub control_set: String,
+    /// `select` when Select\Current named it, `assumed` when ControlSet001 was assumed.
+    pub control_set_source: String,
+    /// LmCompatibilityLevel as set; empty when absent.
+    pub lm_compatibility_level: String,
+    /// The level in effect: the value, else the OS default; empty when unknown.
+    pub lm_compatibility_effective: Option<u32>,
+    /// value, os-default or unknown.
+    pub lm_compatibility_origin: String,
+    /// Lsa DisableDomainCreds; empty when absent.
+    pub disable_domain_creds: String,
+    /// MSV1_0 NtlmMinClientSec; empty when absent.
+    pub ntlm_min_client_sec: String,
+    /// MSV1_0 RestrictSendingNTLMTraffic; empty when absent.
+    pub restrict_sending_ntlm_traffic: String,
+    /// Path of the SYSTEM hive read.
+    pub system_hive: String,
+    /// Path of the SOFTWARE hive read.
+    pub software_hive: String,
+    /// Number of user hives.
+    pub users: usize,
+}
+
+/// `settings.csv`: one row per setting looked up per hive, present or not.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SettingRow {
+    /// Machine id.
+    pub machine: String,
+    /// NetBIOS computer name.
+    pub computer_name: String,
+    /// User, for user hives.
+    pub user: String,
+    /// User SID, when ProfileList maps it.
+    pub sid: String,
+    /// Hive path (RECmd HivePath).
+    pub hive_path: String,
+    /// Hive type.
+    pub hive_type: String,
+    /// The hive's load status (clean, dirty, ...): dirty means values may be stale.
+    pub hive_status: String,
+    /// Setting id from the catalogue.
+    pub setting: String,
+    /// Key path below the hive root (RECmd KeyPath, without the root key name).
+    pub key_path: String,
+    /// Value name (RECmd ValueName); empty for subkey listings.
+    pub value_name: String,
+    /// Stored registry type (RECmd ValueType), e.g. REG_DWORD.
+    pub value_type: String,
+    /// The data (RECmd ValueData): decoded number or text; hex for data that did not decode.
+    pub value_data: String,
+    /// Whether the value (or listed key) exists.
+    pub present: bool,
+    /// The key's last-write time (RECmd LastWriteTimestamp), ISO 8601 UTC.
+    pub last_write: String,
+    /// Malformed data, unreadable keys and similar remarks.
+    pub note: String,
+}
+
+/// `findings.csv`: one row per rule that fired.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FindingRow {
+    /// Machine id.
+    pub machine: String,
+    /// NetBIOS computer name.
+    pub computer_name: String,
+    /// User, for user findings.
+    pub user: String,
+    /// User SID, when known.
+    pub sid: String,
+    /// Rule id (see `hiveaudit rules`).
+    pub rule_id: String,
+    /// Info, Low, Medium, High, Critical.
+    pub severity: String,
+    /// verified, partial, unverified.
+    pub confidence: String,
+    /// What the rule detects.
+    pub title: String,
+    /// The settings and states that triggered it, separated by ` | `.
+    pub evidence: String,
+    /// Why it causes prompts.
+    pub explanation: String,
+    /// What to change.
+    pub remediation: String,
+    /// The documentation the rule rests on.
+    pub reference: String,
+}

@@ -1,0 +1,206 @@
+//! Writing rows as RFC 4180 CSV or JSON Lines, under temporary names until the run completes.
+//!
+//! A row type is any `Serialize + Default` struct: its field order is the column order, and
+//! the default instance gives the header even when no row is written. CSV cells that a
+//! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
+//! return) are prefixed with `'`; JSON Lines keeps values verbatim.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Output format of a report file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// RFC 4180 CSV; `bom` starts the file with a UTF-8 byte-order mark for Excel.
+    Csv {
+        /// Write a UTF-8 byte-order mark first.
+        bom: bool,
+    },
+    /// JSON Lines.
+    Jsonl,
+}
+
+impl OutputFormat {
+    fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Csv { .. } => "csv",
+            OutputFormat::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// Writes one report file of rows of type `R`.
+pub struct TableWriter<R> {
+    partial: PathBuf,
+    complete: PathBuf,
+    csv: Option<csv::Writer<BufWriter<File>>>,
+    jsonl: Option<BufWriter<File>>,
+    rows: u64,
+    _row: PhantomData<R>,
+}
+
+impl<R: Serialize + Default> TableWriter<R> {
+    /// Creates `<dir>/<name>.<ext>` under a temporary name; [`TableWriter::finish`] renames it.
+    pub fn create(dir: &Path, name: &str, format: OutputFormat) -> io::Result<Self> {
+        let file_name = format!("{name}.{}", format.extension());
+        let complete = dir.join(&file_name);
+        let partial = dir.join(format!(".{file_name}.partial"));
+        let mut file = BufWriter::new(File::create(&partial)?);
+        let (csv, jsonl) = match format {
+            OutputFormat::Csv { bom } => {
+                if bom {
+                    file.write_all("\u{feff}".as_bytes())?;
+                }
+                let mut writer = csv::WriterBuilder::new().from_writer(file);
+                writer.write_record(columns::<R>())?;
+                (Some(writer), None)
+            }
+            OutputFormat::Jsonl => (None, Some(file)),
+        };
+        Ok(TableWriter {
+            partial,
+            complete,
+            csv,
+            jsonl,
+            rows: 0,
+            _row: PhantomData,
+        })
+    }
+
+    /// Appends one row.
+    pub fn write(&mut self, row: &R) -> io::Result<()> {
+        self.rows += 1;
+        if let Some(writer) = &mut self.csv {
+            writer.write_record(cells(row)?)?;
+        }
+        if let Some(writer) = &mut self.jsonl {
+            serde_json::to_writer(&mut *writer, row)?;
+            writer.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    /// Number of rows written so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Flushes and syncs the temporary file; returns (temporary, final) paths for the rename.
+    pub fn finish(self) -> io::Result<(PathBuf, PathBuf)> {
+        let file = match (self.csv, self.jsonl) {
+            (Some(writer), _) => writer.into_inner().map_err(|e| e.into_error())?,
+            (None, Some(writer)) => writer,
+            (None, None) => unreachable!("a writer always has one output"),
+        };
+        let file = file.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        Ok((self.partial, self.complete))
+    }
+}
+
+/// The column names of `R`, in field order.
+pub fn columns<R: Serialize + Default>() -> Vec<String> {
+    match serde_json::to_value(R::default()) {
+        Ok(Value::Object(fields)) => fields.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn cells<R: Serialize>(row: &R) -> io::Result<Vec<String>> {
+    match serde_json::to_value(row)? {
+        Value::Object(fields) => Ok(fields.into_values().map(cell).collect()),
+        _ => Err(io::Error::other("report rows must be structs")),
+    }
+}
+
+fn cell(value: Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => neutralise_formula(s),
+        other => neutralise_formula(other.to_string()),
+    }
+}
+
+/// Prefixes text that a spreadsheet would evaluate as a formula with `'`.
+pub fn neutralise_formula(text: String) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default, Serialize)]
+    struct Sample {
+        name: String,
+        count: Option<u32>,
+        present: bool,
+    }
+
+    fn read(path: &Path) -> String {
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    #[test]
+    fn csv_has_header_quotes_and_neutralised_formulas() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer =
+            TableWriter::<Sample>::create(dir.path(), "t", OutputFormat::Csv { bom: false })
+                .unwrap();
+        let row = |name: &str, count| Sample {
+            name: name.into(),
+            count,
+            present: true,
+        };
+        writer.write(&row("=cmd|' /C calc'!A0", Some(1))).unwrap();
+        writer.write(&row("a,\"b\"\nc", None)).unwrap();
+        let (partial, complete) = writer.finish().unwrap();
+        assert!(!complete.exists());
+        std::fs::rename(&partial, &complete).unwrap();
+        assert_eq!(
+            read(&complete),
+            "name,count,present\n'=cmd|' /C calc'!A0,1,true\n\"a,\"\"b\"\"\nc\",,true\n"
+        );
+    }
+
+    #[test]
+    fn empty_csv_still_has_its_header_and_bom() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer =
+            TableWriter::<Sample>::create(dir.path(), "t", OutputFormat::Csv { bom: true })
+                .unwrap();
+        let (partial, _) = writer.finish().unwrap();
+        assert_eq!(read(&partial), "\u{feff}name,count,present\n");
+    }
+
+    #[test]
+    fn jsonl_keeps_values_verbatim() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer =
+            TableWriter::<Sample>::create(dir.path(), "t", OutputFormat::Jsonl).unwrap();
+        writer
+            .write(&Sample {
+                name: "=x".into(),
+                count: None,
+                present: false,
+            })
+            .unwrap();
+        let (partial, complete) = writer.finish().unwrap();
+        assert!(complete.ends_with("t.jsonl"));
+        assert_eq!(
+            read(&partial),
+            "{\"name\":\"=x\",\"count\":null,\"present\":false}\n"
+        );
+    }
+}

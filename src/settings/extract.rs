@@ -1,0 +1,388 @@
+//! Reading the catalogue's settings out of one hive.
+//!
+//! Every setting of the hive's kind yields at least one [`Observation`], present or not, so
+//! "not set" is reported as such. Placeholder segments are expanded from the hive itself.
+//! Each lookup runs guarded: a damaged cell costs that one observation, not the hive.
+
+use crate::hive::{HiveKind, HiveResult, HiveView, Key, guarded};
+
+use super::catalogue::{self, SELECT_CURRENT, Setting, ValueKind};
+use super::decode::{self, Decoded};
+
+/// What looking up one setting found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// The key does not exist.
+    KeyAbsent,
+    /// The key exists but has no such value.
+    ValueAbsent {
+        /// The key's last-write time (FILETIME).
+        last_written: Option<u64>,
+    },
+    /// The value exists.
+    Present {
+        /// The registry type code as stored.
+        raw_type: u32,
+        /// The raw data.
+        data: Vec<u8>,
+        /// What the data means for this setting.
+        decoded: Decoded,
+        /// The key's last-write time (FILETIME).
+        last_written: Option<u64>,
+    },
+    /// The key exists; these are its subkeys' names (for [`ValueKind::SubkeyNames`]).
+    Subkeys {
+        /// Subkey names, in stored order.
+        names: Vec<String>,
+        /// The key's last-write time (FILETIME).
+        last_written: Option<u64>,
+    },
+    /// The hive is damaged where this setting lives.
+    Error(String),
+}
+
+/// One setting looked up in one hive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Observation {
+    /// The setting's definition.
+    pub setting: &'static Setting,
+    /// The placeholder's value (Office version, SID), when the key path has one.
+    pub instance: Option<String>,
+    /// The key path looked up, placeholders resolved.
+    pub key_path: String,
+    /// What was found.
+    pub lookup: Lookup,
+}
+
+impl Observation {
+    /// Whether the value (or, for subkey listings, the key) exists.
+    pub fn is_present(&self) -> bool {
+        matches!(self.lookup, Lookup::Present { .. } | Lookup::Subkeys { .. })
+    }
+
+    /// The decoded value, when present.
+    pub fn decoded(&self) -> Option<&Decoded> {
+        match &self.lookup {
+            Lookup::Present { decoded, .. } => Some(decoded),
+            _ => None,
+        }
+    }
+
+    /// The value as a number, when present and numeric.
+    pub fn number(&self) -> Option<u32> {
+        self.decoded().and_then(Decoded::number)
+    }
+
+    /// The value as text, when present and textual.
+    pub fn text(&self) -> Option<&str> {
+        self.decoded().and_then(Decoded::text)
+    }
+
+    /// The key's last-write time (FILETIME), when the key exists.
+    pub fn last_written(&self) -> Option<u64> {
+        match &self.lookup {
+            Lookup::ValueAbsent { last_written }
+            | Lookup::Present { last_written, .. }
+            | Lookup::Subkeys { last_written, .. } => *last_written,
+            Lookup::KeyAbsent | Lookup::Error(_) => None,
+        }
+    }
+}
+
+/// Which control set a SYSTEM hive's settings were read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ControlSet {
+    /// The N of `ControlSet%03d`.
+    pub number: u32,
+    /// False when `Select\Current` was missing or unusable and ControlSet001 was assumed.
+    pub from_select: bool,
+}
+
+impl ControlSet {
+    /// The key name, e.g. `ControlSet002`.
+    pub fn key_name(self) -> String {
+        format!("ControlSet{:03}", self.number)
+    }
+}
+
+/// Everything read from one hive.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extraction {
+    /// For SYSTEM hives: the control set used.
+    pub control_set: Option<ControlSet>,
+    /// One or more observations per setting of the hive's kind, in catalogue order.
+    pub observations: Vec<Observation>,
+}
+
+impl Extraction {
+    /// The observations of `setting`.
+    pub fn of<'e>(&'e self, setting: &'static Setting) -> impl Iterator<Item = &'e Observation> {
+        self.observations
+            .iter()
+            .filter(move |o| std::ptr::eq(o.setting, setting))
+    }
+
+    /// The first observation of `setting` (settings without placeholders have exactly one).
+    pub fn first(&self, setting: &'static Setting) -> Option<&Observation> {
+        self.of(setting).next()
+    }
+}
+
+/// Reads every catalogue setting for a hive of `kind` from `view`.
+pub fn extract(view: &HiveView<'_>, kind: HiveKind) -> Extraction {
+    let control_set = (kind == HiveKind::System).then(|| current_control_set(view));
+    let observations = catalogue::for_hive(kind)
+        .flat_map(|setting| observe(view, setting, control_set))
+        .collect();
+    Extraction {
+        control_set,
+        observations,
+    }
+}
+
+/// `Select\Current`, or ControlSet001 when it is missing or unusable (domain-rules.md 0.1).
+fn current_control_set(view: &HiveView<'_>) -> ControlSet {
+    let current = guarded(|| read(view, &SELECT_CURRENT, SELECT_CURRENT.key))
+        .ok()
+        .and_then(|lookup| match lookup {
+            Lookup::Present { decoded, .. } => decoded.number(),
+            _ => None,
+        })
+        .filter(|&n| (1..=999).contains(&n));
+    match current {
+        Some(number) => ControlSet {
+            number,
+            from_select: true,
+        },
+        None => ControlSet {
+            number: 1,
+            from_select: false,
+        },
+    }
+}
+
+fn observe(
+    view: &HiveView<'_>,
+    setting: &'static Setting,
+    control_set: Option<ControlSet>,
+) -> Vec<Observation> {
+    let observation = |instance: Option<String>, key_path: String| {
+        let lookup =
+            guarded(|| read(view, setting, &key_path)).unwrap_or_else(|e| Lookup::Error(e.0));
+        Observation {
+            setting,
+            instance,
+            key_path,
+            lookup,
+        }
+    };
+    match Template::parse(setting.key) {
+        Template::Fixed(path) => vec![observation(None, path.to_string())],
+        Template::ControlSet { suffix } => {
+            let name = control_set.unwrap_or(ControlSet {
+                number: 1,
+                from_select: false,
+            });
+            vec![observation(None, join(&name.key_name(), suffix))]
+        }
+        Template::Enumerated {
+            prefix,
+            placeholder,
+            suffix,
+        } => match guarded(|| enumerate(view, prefix, placeholder)) {
+            Ok(instances) if instances.is_empty() => vec![Observation {
+                setting,
+                instance: None,
+                key_path: setting.key.to_string(),
+                lookup: Lookup::KeyAbsent,
+            }],
+            Ok(instances) => instances
+                .into_iter()
+                .map(|name| {
+                    let path = join(&join(prefix, &name), suffix);
+                    observation(Some(name), path)
+                })
+                .collect(),
+            Err(error) => vec![Observation {
+                setting,
+                instance: None,
+                key_path: setting.key.to_string(),
+                lookup: Lookup::Error(error.0),
+            }],
+        },
+    }
+}
+
+/// Looks up `setting` at the resolved `key_path`.
+fn read(view: &HiveView<'_>, setting: &Setting, key_path: &str) -> HiveResult<Lookup> {
+    let Some(key) = view.key(key_path)? else {
+        return Ok(Lookup::KeyAbsent);
+    };
+    let last_written = key.last_written();
+    if setting.kind == ValueKind::SubkeyNames {
+        let names = key.subkey_names()?;
+        return Ok(Lookup::Subkeys {
+            names,
+            last_written,
+        });
+    }
+    Ok(match key.value(setting.value)? {
+        None => Lookup::ValueAbsent { last_written },
+        Some(value) => {
+            let decoded = match setting.kind {
+                ValueKind::Dword => decode::dword(value.raw_type, &value.data),
+                _ => decode::text(value.raw_type, &value.data),
+            };
+            Lookup::Present {
+                raw_type: value.raw_type,
+                data: value.data,
+                decoded,
+                last_written,
+            }
+        }
+    })
+}
+
+/// The subkeys of `prefix` that a placeholder stands for, in stored order.
+fn enumerate(
+    view: &HiveView<'_>,
+    prefix: &str,
+    placeholder: Placeholder,
+) -> HiveResult<Vec<String>> {
+    let Some(key) = view.key(prefix)? else {
+        return Ok(Vec::new());
+    };
+    Ok(subkeys_matching(&key, placeholder)?)
+}
+
+fn subkeys_matching(key: &Key<'_, '_>, placeholder: Placeholder) -> HiveResult<Vec<String>> {
+    let names = key.subkey_names()?;
+    Ok(names
+        .into_iter()
+        .filter(|name| placeholder.accepts(name))
+        .collect())
+}
+
+fn join(left: &str, right: &str) -> String {
+    match (left.is_empty(), right.is_empty()) {
+        (true, _) => right.to_string(),
+        (_, true) => left.to_string(),
+        _ => format!("{left}\\{right}"),
+    }
+}
+
+/// A placeholder segment that stands for several subkeys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Placeholder {
+    /// `NN.N`: an Office version.
+    OfficeVersion,
+    /// Any subkey (used for SIDs).
+    Any,
+}
+
+impl Placeholder {
+    fn accepts(self, name: &str) -> bool {
+        match self {
+            Placeholder::Any => true,
+            Placeholder::OfficeVersion => is_office_version(name),
+        }
+    }
+}
+
+/// `11.0`, `16.0`: digits, a dot, digits.
+pub fn is_office_version(name: &str) -> bool {
+    let mut parts = name.split('.');
+    let numeric = |part: Option<&str>| {
+        part.is_some_and(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    numeric(parts.next()) && numeric(parts.next()) && parts.next().is_none()
+}
+
+/// A key-path template split around its placeholder.
+enum Template<'t> {
+    Fixed(&'t str),
+    ControlSet {
+        suffix: &'t str,
+    },
+    Enumerated {
+        prefix: &'t str,
+        placeholder: Placeholder,
+        suffix: &'t str,
+    },
+}
+
+impl<'t> Template<'t> {
+    fn parse(template: &'t str) -> Self {
+        let Some(start) = template.find('{') else {
+            return Template::Fixed(template);
+        };
+        let end = template[start..]
+            .find('}')
+            .map_or(template.len(), |e| start + e + 1);
+        let prefix = template[..start].trim_end_matches('\\');
+        let suffix = template[end..].trim_start_matches('\\');
+        match &template[start..end] {
+            "{ControlSet}" => Template::ControlSet { suffix },
+            "{OfficeVersion}" => Template::Enumerated {
+                prefix,
+                placeholder: Placeholder::OfficeVersion,
+                suffix,
+            },
+            _ => Template::Enumerated {
+                prefix,
+                placeholder: Placeholder::Any,
+                suffix,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn office_versions_are_recognised_not_listed() {
+        for good in ["11.0", "16.0", "17.0", "8.0"] {
+            assert!(is_office_version(good), "{good}");
+        }
+        for bad in ["Common", "16", "16.0.1", ".0", "a.0", ""] {
+            assert!(!is_office_version(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn templates_split_around_placeholders() {
+        assert!(matches!(
+            Template::parse(r"{ControlSet}\Control\Lsa"),
+            Template::ControlSet {
+                suffix: r"Control\Lsa"
+            }
+        ));
+        match Template::parse(r"Software\Office\{OfficeVersion}\Outlook") {
+            Template::Enumerated {
+                prefix,
+                placeholder,
+                suffix,
+            } => {
+                assert_eq!(prefix, r"Software\Office");
+                assert_eq!(placeholder, Placeholder::OfficeVersion);
+                assert_eq!(suffix, "Outlook");
+            }
+            _ => panic!("not enumerated"),
+        }
+        assert!(matches!(
+            Template::parse("Select"),
+            Template::Fixed("Select")
+        ));
+    }
+
+    #[test]
+    fn control_set_names_are_zero_padded() {
+        let set = ControlSet {
+            number: 12,
+            from_select: true,
+        };
+        assert_eq!(set.key_name(), "ControlSet012");
+    }
+}
