@@ -4,7 +4,7 @@
 //! "not set" is reported as such. Placeholder segments are expanded from the hive itself.
 //! Each lookup runs guarded: a damaged cell costs that one observation, not the hive.
 
-use crate::hive::{HiveKind, HiveResult, HiveView, Key, guarded};
+use crate::hive::{HiveKind, HiveResult, HiveView, guarded};
 
 use super::catalogue::{self, SELECT_CURRENT, Setting, ValueKind};
 use super::decode::{self, Decoded};
@@ -252,10 +252,6 @@ fn enumerate(
     let Some(key) = view.key(prefix)? else {
         return Ok(Vec::new());
     };
-    Ok(subkeys_matching(&key, placeholder)?)
-}
-
-fn subkeys_matching(key: &Key<'_, '_>, placeholder: Placeholder) -> HiveResult<Vec<String>> {
     let names = key.subkey_names()?;
     Ok(names
         .into_iter()
