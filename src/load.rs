@@ -57,31 +57,23 @@ pub struct LoadedHive {
 
 /// Loads `hive` read-only.
 pub fn load(hive: &DiscoveredHive) -> LoadedHive {
-    let failed = |message: String| LoadedHive {
-        bytes: None,
-        header: hive.header.clone(),
-        state: HiveState::Error(message),
-    };
-    let Some(header) = &hive.header else {
-        let reason = hive
-            .header_error
-            .clone()
-            .unwrap_or_else(|| "no regf base block".to_string());
-        return failed(reason);
-    };
-    let bytes = match hive.evidence.open() {
-        Ok(bytes) => bytes,
-        Err(error) => return failed(format!("cannot read: {error}")),
-    };
-    let state = match dirty_reason(header) {
-        None => HiveState::Clean,
-        Some(reason) => HiveState::Dirty {
-            detail: format!("{reason}; read without applying transaction logs"),
+    let mut state = header_state(hive);
+    let bytes = match &state {
+        HiveState::Error(_) => None,
+        _ => match hive.evidence.open() {
+            Ok(bytes) => Some(bytes),
+            Err(error) => {
+                state = HiveState::Error(format!("cannot read: {error}"));
+                None
+            }
         },
     };
+    if let HiveState::Dirty { detail } = &mut state {
+        detail.push_str("; read without applying transaction logs");
+    }
     LoadedHive {
-        bytes: Some(bytes),
-        header: Some(header.clone()),
+        bytes,
+        header: hive.header.clone(),
         state,
     }
 }
@@ -102,4 +94,19 @@ pub fn dirty_reason(header: &BaseBlock) -> Option<String> {
         ));
     }
     (!reasons.is_empty()).then(|| reasons.join(", "))
+}
+
+/// The state of a hive judged from its header alone, for hives that are listed, not read.
+pub fn header_state(hive: &DiscoveredHive) -> HiveState {
+    match &hive.header {
+        None => HiveState::Error(
+            hive.header_error
+                .clone()
+                .unwrap_or_else(|| "no regf base block".to_string()),
+        ),
+        Some(header) => match dirty_reason(header) {
+            None => HiveState::Clean,
+            Some(reason) => HiveState::Dirty { detail: reason },
+        },
+    }
 }

@@ -1,0 +1,377 @@
+//! Auditing one machine: load and read its hives, evaluate the rules, build its report rows.
+
+use std::io;
+
+use indicatif::ProgressBar;
+
+use crate::discovery::{DiscoveredHive, MachineInputs, OtherFile, OtherStatus, UserHive};
+use crate::hive::{HiveView, filetime, guarded};
+use crate::load::{self, HiveState};
+use crate::report::{FindingRow, HiveRow, MachineRow, Reports, SettingRow};
+use crate::rules::{self, Finding, HiveSubject};
+use crate::settings::catalogue::{
+    DISABLE_DOMAIN_CREDS, DISPLAY_VERSION, NTLM_MIN_CLIENT_SEC, RESTRICT_SENDING_NTLM,
+    TCPIP_HOSTNAME,
+};
+use crate::settings::decode::{self, Decoded, type_name};
+use crate::settings::{Extraction, Lookup, MachineFacts, Observation, Setting, UserFacts, extract};
+
+/// Who the rows of a report are about.
+#[derive(Clone, Debug, Default)]
+struct Identity {
+    machine: String,
+    computer_name: String,
+}
+
+/// Everything one machine (or the group of unplaced hives) contributes to the reports.
+#[derive(Debug, Default)]
+pub struct MachineReport {
+    /// The `machines.csv` row; `None` for unplaced hives.
+    pub machine: Option<MachineRow>,
+    /// Number of user hives audited.
+    pub users: usize,
+    /// `hives.csv` rows.
+    pub hives: Vec<HiveRow>,
+    /// `settings.csv` rows.
+    pub settings: Vec<SettingRow>,
+    /// Findings, in rule order.
+    pub findings: Vec<Finding>,
+    identity: Identity,
+}
+
+impl MachineReport {
+    /// Writes the rows to the reports.
+    pub fn write(&self, reports: &mut Reports) -> io::Result<()> {
+        if let Some(row) = &self.machine {
+            reports.machines.write(row)?;
+        }
+        for row in &self.hives {
+            reports.hives.write(row)?;
+        }
+        for row in &self.settings {
+            reports.settings.write(row)?;
+        }
+        for finding in &self.findings {
+            reports
+                .findings
+                .write(&finding_row(finding, &self.identity))?;
+        }
+        Ok(())
+    }
+}
+
+/// A hive after loading and reading.
+struct AuditedHive<'d> {
+    hive: &'d DiscoveredHive,
+    state: HiveState,
+    extraction: Option<Extraction>,
+}
+
+/// Loads `hive` and reads its settings; a hive that cannot be opened gets an error state.
+fn audit_hive<'d>(hive: &'d DiscoveredHive, progress: &ProgressBar) -> AuditedHive<'d> {
+    let loaded = load::load(hive);
+    let mut state = loaded.state;
+    let extraction = loaded.bytes.as_ref().and_then(|bytes| {
+        let read = guarded(|| {
+            let view = HiveView::open(bytes)?;
+            Ok(extract(&view, hive.kind))
+        });
+        read.map_err(|error| state = HiveState::Error(error.0)).ok()
+    });
+    progress.inc(1);
+    AuditedHive {
+        hive,
+        state,
+        extraction,
+    }
+}
+
+/// Audits one machine's hives.
+pub fn audit_machine(machine: &MachineInputs, progress: &ProgressBar) -> MachineReport {
+    let system = machine.system.as_ref().map(|h| audit_hive(h, progress));
+    let software = machine.software.as_ref().map(|h| audit_hive(h, progress));
+    let facts = MachineFacts {
+        system: system.as_ref().and_then(|a| a.extraction.clone()),
+        software: software.as_ref().and_then(|a| a.extraction.clone()),
+    };
+    let identity = Identity {
+        machine: machine.id.clone(),
+        computer_name: facts.computer_name().unwrap_or_default().to_string(),
+    };
+    let machine_hives: Vec<AuditedHive<'_>> = system.into_iter().chain(software).collect();
+    let mut report = audit_users(&facts, &machine_hives, &machine.users, &identity, progress);
+    report.machine = Some(machine_row(machine, &facts, &machine_hives, report.users));
+    report
+        .hives
+        .extend(machine.others.iter().map(|h| listed_hive_row(h, &identity)));
+    report
+}
+
+/// Audits hives that belong to no identified machine: user hives are read and their user
+/// rules evaluated without machine facts; other hives are listed.
+pub fn audit_unplaced(unplaced: &[UserHive], progress: &ProgressBar) -> MachineReport {
+    let (users, others): (Vec<UserHive>, Vec<UserHive>) = unplaced
+        .iter()
+        .cloned()
+        .partition(|u| u.hive.kind.is_audited());
+    let identity = Identity::default();
+    let mut report = audit_users(&MachineFacts::default(), &[], &users, &identity, progress);
+    report
+        .hives
+        .extend(others.iter().map(|u| listed_hive_row(&u.hive, &identity)));
+    report
+}
+
+/// Reads the user hives, evaluates the rules and builds the rows of machine and user hives.
+fn audit_users(
+    facts: &MachineFacts,
+    machine_hives: &[AuditedHive<'_>],
+    users: &[UserHive],
+    identity: &Identity,
+    progress: &ProgressBar,
+) -> MachineReport {
+    let audited: Vec<(AuditedHive<'_>, UserFacts)> = users
+        .iter()
+        .map(|user| {
+            let audited = audit_hive(&user.hive, progress);
+            let name = user.user.clone();
+            let facts = UserFacts {
+                sid: name.as_deref().and_then(|n| facts.sid_for_user(n)),
+                user: name,
+                extraction: audited.extraction.clone().unwrap_or_default(),
+            };
+            (audited, facts)
+        })
+        .collect();
+    let user_facts: Vec<UserFacts> = audited.iter().map(|(_, f)| f.clone()).collect();
+    let mut subjects: Vec<HiveSubject<'_>> =
+        machine_hives.iter().map(|a| subject(a, None)).collect();
+    subjects.extend(audited.iter().map(|(a, f)| subject(a, Some(f))));
+
+    let mut report = MachineReport {
+        users: audited.len(),
+        findings: rules::evaluate(facts, &user_facts, &subjects),
+        identity: identity.clone(),
+        ..MachineReport::default()
+    };
+    for hive in machine_hives {
+        report.push_hive(hive, None);
+    }
+    for (hive, user) in &audited {
+        report.push_hive(hive, Some(user));
+    }
+    report
+}
+
+fn subject<'a>(hive: &'a AuditedHive<'_>, user: Option<&'a UserFacts>) -> HiveSubject<'a> {
+    HiveSubject {
+        path: hive.hive.evidence.path().to_str().unwrap_or_default(),
+        state: &hive.state,
+        user,
+    }
+}
+
+impl MachineReport {
+    fn push_hive(&mut self, hive: &AuditedHive<'_>, user: Option<&UserFacts>) {
+        let user_name = user.and_then(|u| u.user.as_deref()).unwrap_or_default();
+        self.hives
+            .push(hive_row(hive.hive, &hive.state, &self.identity, user_name));
+        let Some(extraction) = &hive.extraction else {
+            return;
+        };
+        let sid = user.and_then(|u| u.sid.as_deref()).unwrap_or_default();
+        for observation in &extraction.observations {
+            self.settings.push(setting_row(
+                observation,
+                hive,
+                &self.identity,
+                user_name,
+                sid,
+            ));
+        }
+    }
+}
+
+fn hive_row(hive: &DiscoveredHive, state: &HiveState, identity: &Identity, user: &str) -> HiveRow {
+    let header = hive.header.as_ref();
+    HiveRow {
+        path: hive.evidence.display_path(),
+        machine: identity.machine.clone(),
+        computer_name: identity.computer_name.clone(),
+        user: user.to_string(),
+        hive_type: hive.kind.label().to_string(),
+        detected_by: hive.detected_by.label().to_string(),
+        size: Some(hive.size),
+        status: state.label().to_string(),
+        detail: state.detail().to_string(),
+        logs: hive
+            .logs
+            .iter()
+            .map(|log| log.display_path())
+            .collect::<Vec<_>>()
+            .join(" | "),
+        primary_sequence: header.map(|h| h.primary_sequence),
+        secondary_sequence: header.map(|h| h.secondary_sequence),
+        version: header.map(|h| h.version()).unwrap_or_default(),
+        last_written: header
+            .filter(|h| h.last_written != 0)
+            .map(|h| filetime::to_iso8601(h.last_written))
+            .unwrap_or_default(),
+        embedded_name: header.map(|h| h.embedded_name.clone()).unwrap_or_default(),
+    }
+}
+
+/// A hive that is listed, not audited: its state comes from the header alone.
+fn listed_hive_row(hive: &DiscoveredHive, identity: &Identity) -> HiveRow {
+    hive_row(hive, &load::header_state(hive), identity, "")
+}
+
+fn setting_row(
+    observation: &Observation,
+    hive: &AuditedHive<'_>,
+    identity: &Identity,
+    user: &str,
+    sid: &str,
+) -> SettingRow {
+    let (value_type, value_data, note) = match &observation.lookup {
+        Lookup::Present {
+            raw_type,
+            data,
+            decoded,
+            ..
+        } => match decoded {
+            Decoded::Malformed(reason) => (
+                type_name(*raw_type),
+                decode::hex(data),
+                format!("malformed: {reason}"),
+            ),
+            _ => (type_name(*raw_type), decoded.to_string(), String::new()),
+        },
+        Lookup::Subkeys { names, .. } => (String::new(), names.join("; "), String::new()),
+        Lookup::Error(error) => (String::new(), String::new(), format!("unreadable: {error}")),
+        Lookup::KeyAbsent | Lookup::ValueAbsent { .. } => Default::default(),
+    };
+    SettingRow {
+        machine: identity.machine.clone(),
+        computer_name: identity.computer_name.clone(),
+        user: user.to_string(),
+        sid: sid.to_string(),
+        hive_path: hive.hive.evidence.display_path(),
+        hive_type: hive.hive.kind.label().to_string(),
+        hive_status: hive.state.label().to_string(),
+        setting: observation.setting.id.to_string(),
+        key_path: observation.key_path.clone(),
+        value_name: observation.setting.value.to_string(),
+        value_type,
+        value_data,
+        present: observation.is_present(),
+        last_write: observation
+            .last_written()
+            .map(filetime::to_iso8601)
+            .unwrap_or_default(),
+        note,
+    }
+}
+
+fn machine_row(
+    machine: &MachineInputs,
+    facts: &MachineFacts,
+    hives: &[AuditedHive<'_>],
+    users: usize,
+) -> MachineRow {
+    let system_value = |setting: &'static Setting| raw_value(facts.system.as_ref(), setting);
+    let (lm_effective, lm_origin) = facts.lm_effective();
+    let hive_path = |kind| {
+        hives
+            .iter()
+            .find(|h| h.hive.kind == kind)
+            .map(|h| h.hive.evidence.display_path())
+            .unwrap_or_default()
+    };
+    MachineRow {
+        machine: machine.id.clone(),
+        computer_name: facts.computer_name().unwrap_or_default().to_string(),
+        domain: facts.domain().unwrap_or_default().to_string(),
+        hostname: system_value(&TCPIP_HOSTNAME),
+        product_type: facts.product_type().unwrap_or_default().to_string(),
+        role: facts.role().label().to_string(),
+        os: facts.os_name().unwrap_or_default(),
+        build: facts.build().unwrap_or_default().to_string(),
+        display_version: raw_value(facts.software.as_ref(), &DISPLAY_VERSION),
+        control_set: facts
+            .control_set()
+            .map(|cs| cs.key_name())
+            .unwrap_or_default(),
+        control_set_source: facts
+            .control_set()
+            .map(|cs| if cs.from_select { "select" } else { "assumed" })
+            .unwrap_or_default()
+            .to_string(),
+        lm_compatibility_level: facts.lm_observation().map(display).unwrap_or_default(),
+        lm_compatibility_effective: lm_effective,
+        lm_compatibility_origin: lm_origin.label().to_string(),
+        disable_domain_creds: system_value(&DISABLE_DOMAIN_CREDS),
+        ntlm_min_client_sec: system_value(&NTLM_MIN_CLIENT_SEC),
+        restrict_sending_ntlm_traffic: system_value(&RESTRICT_SENDING_NTLM),
+        system_hive: hive_path(crate::hive::HiveKind::System),
+        software_hive: hive_path(crate::hive::HiveKind::Software),
+        users,
+    }
+}
+
+/// A setting's value as set (empty when absent or the hive was not read).
+fn raw_value(extraction: Option<&Extraction>, setting: &'static Setting) -> String {
+    extraction
+        .and_then(|e| e.first(setting))
+        .map(display)
+        .unwrap_or_default()
+}
+
+fn display(observation: &Observation) -> String {
+    observation
+        .decoded()
+        .map(ToString::to_string)
+        .unwrap_or_default()
+}
+
+fn finding_row(finding: &Finding, identity: &Identity) -> FindingRow {
+    let rule = finding.rule;
+    FindingRow {
+        machine: identity.machine.clone(),
+        computer_name: identity.computer_name.clone(),
+        user: finding.user.clone().unwrap_or_default(),
+        sid: finding.sid.clone().unwrap_or_default(),
+        rule_id: rule.id.to_string(),
+        severity: finding.severity.label().to_string(),
+        confidence: rule.confidence.label().to_string(),
+        title: rule.title.to_string(),
+        evidence: finding.evidence.join(" | "),
+        explanation: rule.explanation.to_string(),
+        remediation: rule.remediation.to_string(),
+        reference: rule.source.to_string(),
+    }
+}
+
+/// The `hives.csv` row of a file that is not a hive.
+pub fn other_file_row(file: &OtherFile) -> HiveRow {
+    let (hive_type, status, detail) = match &file.status {
+        OtherStatus::Log { hive } => (
+            "LOG",
+            "log",
+            hive.as_ref()
+                .map(|h| format!("transaction log of {h}"))
+                .unwrap_or_else(|| "transaction log with no hive beside it".into()),
+        ),
+        OtherStatus::NotHive => ("", "not-hive", String::new()),
+        OtherStatus::Skipped(reason) => ("", "skipped", reason.clone()),
+        OtherStatus::Unreadable(error) => ("", "unreadable", error.clone()),
+    };
+    HiveRow {
+        path: file.path.clone(),
+        hive_type: hive_type.to_string(),
+        size: file.size,
+        status: status.to_string(),
+        detail,
+        ..HiveRow::default()
+    }
+}

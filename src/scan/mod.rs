@@ -1,0 +1,106 @@
+//! The scan pipeline: discover, load, extract, evaluate, report.
+//!
+//! Machines are processed in parallel, a bounded batch at a time, and their rows are written
+//! in collection order, so output is identical whatever the thread count and memory does not
+//! grow with the number of machines. Each hive is read under a panic guard: a damaged file
+//! becomes an error row and the run goes on.
+
+mod audit;
+mod options;
+mod summary;
+
+use std::io::IsTerminal;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::cli::{EXIT_FATAL, ScanArgs};
+use crate::discovery::{self, Collection, DiscoveryOptions};
+use crate::report::Reports;
+
+pub use audit::{MachineReport, audit_machine, audit_unplaced, other_file_row};
+pub use options::{ScanError, ScanOptions};
+pub use summary::Summary;
+
+/// Machines processed per parallel batch; bounds the rows held in memory.
+const BATCH_MACHINES: usize = 64;
+
+/// Runs `hiveaudit scan`; returns the exit code.
+pub fn run(args: &ScanArgs) -> i32 {
+    let outcome = ScanOptions::from_args(args).and_then(|options| {
+        let summary = scan(&options)?;
+        Ok((options, summary))
+    });
+    match outcome {
+        Ok((options, summary)) => {
+            if !options.quiet {
+                eprint!("{}", summary.render(&options.out));
+            }
+            summary.exit_code(options.fail_on)
+        }
+        Err(error) => {
+            eprintln!("hiveaudit: {error}");
+            EXIT_FATAL
+        }
+    }
+}
+
+/// Scans the inputs of `options` and writes the reports; returns what was found.
+pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
+    options.prepare_output()?;
+    let discovery_options = DiscoveryOptions {
+        exclude: vec![options.out.clone()],
+    };
+    let collection = discovery::discover(&options.inputs, &discovery_options);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| ScanError::Setup(e.to_string()))?;
+    let mut reports = Reports::create(&options.out, options.format).map_err(ScanError::output)?;
+    let progress = progress_bar(&collection, options.quiet);
+    let mut summary = Summary::default();
+    for batch in collection.machines.chunks(BATCH_MACHINES) {
+        let audited: Vec<MachineReport> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|machine| audit_machine(machine, &progress))
+                .collect()
+        });
+        for report in audited {
+            summary.add(&report);
+            report.write(&mut reports).map_err(ScanError::output)?;
+        }
+    }
+    let unplaced = pool.install(|| audit_unplaced(&collection.unplaced, &progress));
+    summary.add(&unplaced);
+    unplaced.write(&mut reports).map_err(ScanError::output)?;
+    for file in &collection.other_files {
+        let row = other_file_row(file);
+        summary.add_other_file(&row);
+        reports.hives.write(&row).map_err(ScanError::output)?;
+    }
+    progress.finish_and_clear();
+    reports.finish().map_err(ScanError::output)?;
+    Ok(summary)
+}
+
+fn progress_bar(collection: &Collection, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let hives: usize = collection
+        .machines
+        .iter()
+        .map(|m| {
+            usize::from(m.system.is_some()) + usize::from(m.software.is_some()) + m.users.len()
+        })
+        .sum::<usize>()
+        + collection.unplaced.len();
+    let bar = ProgressBar::with_draw_target(Some(hives as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} {pos}/{len} hives [{elapsed}] {wide_bar} {per_sec}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
