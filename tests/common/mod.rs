@@ -1,0 +1,79 @@
+//! Helpers shared by the end-to-end tests: run the real binary, read its reports.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// One report row: column name to cell.
+pub type Row = BTreeMap<String, String>;
+
+/// The repository's `testdata` directory.
+pub fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
+}
+
+/// Runs `hiveaudit` with `args`.
+pub fn hiveaudit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hiveaudit"))
+        .args(args)
+        .output()
+        .expect("the hiveaudit binary runs")
+}
+
+/// A finished scan: its exit code, stderr and report directory.
+pub struct Scan {
+    /// Process exit code.
+    pub code: i32,
+    /// What it printed on stderr.
+    pub stderr: String,
+    /// The report directory.
+    pub dir: PathBuf,
+    _tmp: tempfile::TempDir,
+}
+
+impl Scan {
+    /// Reads `<name>.csv` from the report directory.
+    pub fn csv(&self, name: &str) -> Vec<Row> {
+        read_csv(&self.dir.join(format!("{name}.csv")))
+    }
+}
+
+/// Scans `inputs` into a fresh report directory, with extra `args`.
+pub fn scan(inputs: &[&Path], args: &[&str]) -> Scan {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("report");
+    let output = Command::new(env!("CARGO_BIN_EXE_hiveaudit"))
+        .arg("scan")
+        .args(inputs)
+        .arg("--out")
+        .arg(&dir)
+        .args(args)
+        .output()
+        .expect("the hiveaudit binary runs");
+    Scan {
+        code: output.status.code().unwrap_or(-1),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        dir,
+        _tmp: tmp,
+    }
+}
+
+/// Reads a CSV report into rows keyed by column name.
+pub fn read_csv(path: &Path) -> Vec<Row> {
+    let mut reader = csv::Reader::from_path(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let headers = reader.headers().expect("a header row").clone();
+    reader
+        .records()
+        .map(|record| {
+            let record = record.expect("a well-formed CSV record");
+            headers
+                .iter()
+                .zip(record.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
