@@ -13,6 +13,9 @@ use serde_json::Value;
 
 use common::{Row, Scan};
 
+/// A test over the corpus directory.
+type CorpusTest = fn(&Path) -> Result<(), Failed>;
+
 fn main() {
     let arguments = Arguments::from_args();
     let corpus = corpus_dir();
@@ -22,7 +25,7 @@ fn main() {
              (e.g. HIVE_CORPUS=../shared/corpus cargo test)"
         );
     }
-    let tests: Vec<(&str, fn(&Path) -> Result<(), Failed>)> = vec![
+    let tests: Vec<(&str, CorpusTest)> = vec![
         ("scan_reads_every_system_hive", scan_reads_every_system_hive),
         (
             "scan_lists_every_primary_with_type_and_state",
