@@ -198,3 +198,224 @@ fn choose_old<'a, 'v>(valid: &'v [ValidLog<'a>]) -> Option<&'v ValidLog<'a>> {
         (None, None) => old(LogRole::Single),
     }
 }
+
+#[cfg(test)]
+mod testing;
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{entry, new_log, old_log, page, primary, rehash};
+    use super::*;
+    use crate::hive::base_block::{BASE_BLOCK_SIZE, get_u32, seal, write_u32};
+
+    const HBINS: u32 = 16384;
+
+    fn log<'a>(name: &'a str, bytes: &'a [u8]) -> LogInput<'a> {
+        LogInput { name, bytes }
+    }
+
+    fn plan<'a>(recovery: Recovery<'a>) -> Plan<'a> {
+        match recovery {
+            Recovery::Recovered(plan) => plan,
+            other => panic!("expected a recovery, got {other}"),
+        }
+    }
+
+    /// A dirty primary (3/2) and a log with entries 2, 3, 4 writing pages 0x11, 0x22, 0x33.
+    fn three_entries() -> (Vec<u8>, Vec<Vec<u8>>) {
+        let entries = vec![
+            entry(2, HBINS, &[(0, page(4096, 0x11))]),
+            entry(3, HBINS, &[(4096, page(4096, 0x22)), (0, page(512, 0x21))]),
+            entry(4, HBINS, &[(8192, page(4096, 0x33))]),
+        ];
+        (primary(3, 2, HBINS), entries)
+    }
+
+    #[test]
+    fn valid_entries_are_all_applied_and_the_header_finalised() {
+        let (hive, entries) = three_entries();
+        let bytes = new_log(2, HBINS, &entries);
+        let plan = plan(recover(&hive, &[log("h.LOG1", &bytes)]));
+        assert_eq!((plan.entries_applied, plan.sequences), (3, (2, 4)));
+        assert_eq!(plan.stopped, None);
+        let out = plan.apply(&hive);
+        assert_eq!(out.len(), hive.len());
+        assert_eq!(
+            out[BASE_BLOCK_SIZE], 0x21,
+            "a later entry overrides an earlier one"
+        );
+        assert_eq!(out[BASE_BLOCK_SIZE + 512], 0x11);
+        assert_eq!(out[BASE_BLOCK_SIZE + 4096], 0x22);
+        assert_eq!(out[BASE_BLOCK_SIZE + 8192], 0x33);
+        assert_eq!(out[BASE_BLOCK_SIZE + 12288], 0xAA, "untouched pages stay");
+        let header = BaseBlock::parse(&out).unwrap();
+        assert!(!header.is_dirty());
+        assert_eq!(header.primary_sequence, 4);
+        assert_eq!(recover(&out, &[log("h.LOG1", &bytes)]), Recovery::Clean);
+    }
+
+    #[test]
+    fn a_bad_hash_stops_replay_after_the_earlier_entries() {
+        let (hive, mut entries) = three_entries();
+        entries[1][600] ^= 1;
+        let bytes = new_log(2, HBINS, &entries);
+        let plan = plan(recover(&hive, &[log("h.LOG1", &bytes)]));
+        assert_eq!((plan.entries_applied, plan.sequences), (1, (2, 2)));
+        assert!(plan.stopped.as_deref().unwrap().contains("hash mismatch"));
+        assert!(Recovery::Recovered(plan).describe().contains("partial"));
+    }
+
+    #[test]
+    fn a_sequence_gap_stops_replay() {
+        let (hive, mut entries) = three_entries();
+        entries[1] = entry(5, HBINS, &[(0, page(512, 0x55))]);
+        let bytes = new_log(2, HBINS, &entries);
+        let plan = plan(recover(&hive, &[log("h.LOG1", &bytes)]));
+        assert_eq!(plan.entries_applied, 1);
+        assert!(
+            plan.stopped
+                .unwrap()
+                .contains("sequence number 5, expected 3")
+        );
+    }
+
+    #[test]
+    fn an_older_leftover_entry_is_the_normal_end() {
+        let (hive, mut entries) = three_entries();
+        entries[2] = entry(1, HBINS, &[(0, page(512, 0x55))]);
+        let bytes = new_log(2, HBINS, &entries);
+        let plan = plan(recover(&hive, &[log("h.LOG1", &bytes)]));
+        assert_eq!((plan.entries_applied, plan.stopped), (2, None));
+    }
+
+    #[test]
+    fn a_truncated_entry_stops_replay() {
+        let (hive, entries) = three_entries();
+        let mut bytes = new_log(2, HBINS, &entries);
+        bytes.truncate(bytes.len() - 100);
+        let plan = plan(recover(&hive, &[log("h.LOG1", &bytes)]));
+        assert_eq!(plan.entries_applied, 2);
+        assert!(plan.stopped.unwrap().contains("past the end"));
+    }
+
+    #[test]
+    fn absurd_sizes_are_refused_without_allocating() {
+        let hive = primary(3, 2, HBINS);
+        for (field, value) in [(4, 0xFFFF_FE00), (16, 0xFFFF_F000), (20, 0x0FFF_FFFF)] {
+            let mut bad = entry(2, HBINS, &[(0, page(512, 1))]);
+            write_u32(&mut bad, field, value);
+            rehash(&mut bad);
+            let bytes = new_log(2, HBINS, &[bad]);
+            match recover(&hive, &[log("h.LOG1", &bytes)]) {
+                Recovery::LogsInvalid(why) => assert!(why.contains("entry at offset 512"), "{why}"),
+                other => panic!("field {field}: {other}"),
+            }
+        }
+        let outside = entry(2, HBINS, &[(HBINS, page(512, 1))]);
+        let bytes = new_log(2, HBINS, &[outside]);
+        assert!(matches!(
+            recover(&hive, &[log("h.LOG1", &bytes)]),
+            Recovery::LogsInvalid(_)
+        ));
+    }
+
+    #[test]
+    fn an_entry_may_grow_the_hive() {
+        let hive = primary(3, 2, HBINS);
+        let grown = HBINS + 4096;
+        let bytes = new_log(2, HBINS, &[entry(2, grown, &[(HBINS, page(4096, 0x77))])]);
+        let plan = plan(recover(&hive, &[log("h.LOG", &bytes)]));
+        let out = plan.apply(&hive);
+        assert_eq!(out.len(), BASE_BLOCK_SIZE + grown as usize);
+        assert_eq!(out[out.len() - 1], 0x77);
+        assert_eq!(get_u32(&out, 40), Some(grown));
+    }
+
+    #[test]
+    fn a_clean_hive_ignores_newer_logs() {
+        let hive = primary(2, 2, HBINS);
+        let (_, entries) = three_entries();
+        let bytes = new_log(2, HBINS, &entries);
+        assert_eq!(recover(&hive, &[log("h.LOG1", &bytes)]), Recovery::Clean);
+    }
+
+    #[test]
+    fn dual_logs_are_ordered_by_sequence_not_name() {
+        let hive = primary(3, 2, HBINS);
+        let older = new_log(2, HBINS, &[entry(2, HBINS, &[(0, page(512, 1))])]);
+        let newer = new_log(3, HBINS, &[entry(3, HBINS, &[(0, page(512, 2))])]);
+        let logs = [log("h.LOG1", &newer), log("h.LOG2", &older)];
+        let plan = plan(recover(&hive, &logs));
+        assert_eq!(plan.logs_used, vec!["h.LOG2", "h.LOG1"]);
+        assert_eq!(plan.apply(&hive)[BASE_BLOCK_SIZE], 2);
+    }
+
+    #[test]
+    fn stale_logs_are_not_applied() {
+        let hive = primary(9, 8, HBINS);
+        let old = new_log(2, HBINS, &[entry(2, HBINS, &[(0, page(512, 1))])]);
+        assert!(matches!(
+            recover(&hive, &[log("h.LOG1", &old)]),
+            Recovery::LogsStale(_)
+        ));
+        assert_eq!(recover(&hive, &[log("h.LOG1", &[])]), Recovery::DirtyNoLogs);
+    }
+
+    #[test]
+    fn a_damaged_primary_base_block_comes_from_the_newest_log() {
+        let mut hive = primary(3, 3, HBINS);
+        hive[100] ^= 0xFF;
+        let older = new_log(2, HBINS, &[entry(2, HBINS, &[(0, page(512, 1))])]);
+        let newer = new_log(3, HBINS, &[entry(3, HBINS, &[(0, page(512, 2))])]);
+        let plan = plan(recover(
+            &hive,
+            &[log("h.LOG1", &older), log("h.LOG2", &newer)],
+        ));
+        assert!(plan.base_block_from_log);
+        assert_eq!(plan.logs_used, vec!["h.LOG2"]);
+        let out = plan.apply(&hive);
+        assert_eq!(out[100], 0, "the log's base block replaced the damaged one");
+        assert!(!BaseBlock::parse(&out).unwrap().is_dirty());
+    }
+
+    #[test]
+    fn old_format_pages_follow_the_bitmap() {
+        // 2 MiB of hive bins: a 512-byte bitmap, so the pages start at offset 1536.
+        let hbins = 2 * 1024 * 1024;
+        let hive = primary(5, 4, hbins);
+        let bytes = old_log(5, 0, hbins, &[(0, 0x10), (9, 0x19), (4000, 0x40)]);
+        let plan = plan(recover(&hive, &[log("h.LOG1", &bytes), log("h.LOG2", &[])]));
+        assert_eq!((plan.format, plan.entries_applied), (LogFormat::Old, 3));
+        let out = plan.apply(&hive);
+        assert_eq!(out[BASE_BLOCK_SIZE], 0x10);
+        assert_eq!(out[BASE_BLOCK_SIZE + 9 * 512], 0x19);
+        assert_eq!(out[BASE_BLOCK_SIZE + 4000 * 512 + 511], 0x40);
+        assert_eq!(out[BASE_BLOCK_SIZE + 512], 0xAA);
+    }
+
+    #[test]
+    fn old_format_needs_a_recent_timestamp_and_every_page() {
+        let mut hive = primary(5, 4, HBINS);
+        hive[12..20].copy_from_slice(&100u64.to_le_bytes());
+        seal(&mut hive);
+        let stale = old_log(5, 99, HBINS, &[(0, 1)]);
+        assert!(matches!(
+            recover(&hive, &[log("h.LOG", &stale)]),
+            Recovery::LogsStale(_)
+        ));
+        let mut cut = old_log(5, 100, HBINS, &[(0, 1), (1, 2)]);
+        cut.truncate(cut.len() - 1);
+        assert!(matches!(
+            recover(&hive, &[log("h.LOG", &cut)]),
+            Recovery::LogsInvalid(_)
+        ));
+    }
+
+    #[test]
+    fn non_hives_are_reported() {
+        assert!(matches!(recover(b"nope", &[]), Recovery::NotAHive(_)));
+        let (_, entries) = three_entries();
+        let log_file = new_log(2, HBINS, &entries);
+        assert!(matches!(recover(&log_file, &[]), Recovery::NotAHive(_)));
+    }
+}

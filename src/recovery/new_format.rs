@@ -115,11 +115,18 @@ fn hashes_match(entry: &[u8]) -> bool {
         && stored_1 == Some(marvin32(LOG_ENTRY_SEED, &entry[ENTRY_HEADER_SIZE..]))
 }
 
-/// Every page must lie inside the entry and inside the hive bins the entry announces.
+/// Every page must be a non-empty run of whole 512-byte sectors (Windows writes whole 4 KiB
+/// pages) inside the entry and inside the hive bins the entry announces.
 fn check_pages(entry: &Entry<'_>) -> Result<(), String> {
     let mut seen = 0;
     for (offset, page) in entry.pages() {
         seen += 1;
+        if page.is_empty() || page.len() % HEADER_SIZE != 0 || offset % HEADER_SIZE != 0 {
+            let size = page.len();
+            return Err(format!(
+                "page at {offset:#x} of {size} bytes is not sector-aligned"
+            ));
+        }
         let end = offset as u64 + page.len() as u64;
         if end > u64::from(entry.hive_bins_size) {
             return Err(format!("page at {offset:#x} lies outside the hive bins"));
