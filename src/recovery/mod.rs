@@ -419,3 +419,6 @@ mod tests {
         assert!(matches!(recover(&log_file, &[]), Recovery::NotAHive(_)));
     }
 }
+
+#[cfg(test)]
+mod fuzz_tests;
