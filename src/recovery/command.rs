@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::{EXIT_FATAL, EXIT_OK};
 use crate::source::{Evidence, EvidenceBytes};
 
-use super::{LogInput, Recovery, recover};
+use super::{LogInput, Plan, Recovery, recover};
 
 /// Log extensions looked for beside a hive, in the order they are listed.
 const LOG_SUFFIXES: [&str; 3] = [".LOG", ".LOG1", ".LOG2"];
@@ -48,18 +48,30 @@ fn recover_to_file(hive: &Path, logs: &[PathBuf], out: &Path) -> Result<String, 
         .map(|(name, bytes)| LogInput { name, bytes })
         .collect();
     let recovery = recover(&primary, &inputs);
-    let contents = match &recovery {
-        Recovery::Clean => primary.to_vec(),
-        Recovery::Recovered(plan) => plan.apply(&primary),
+    let written = match &recovery {
+        Recovery::Clean => write_new(out, &primary).map(|()| primary.len()),
+        Recovery::Recovered(plan) => write_recovered(hive, &primary, plan, out),
         refused => return Err(format!("{}: {refused}", hive.display())),
     };
-    write_new(out, &contents).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    let size = written.map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     Ok(format!(
-        "{}: {recovery}\nwrote {} ({} bytes)",
+        "{}: {recovery}\nwrote {} ({size} bytes)",
         hive.display(),
-        out.display(),
-        contents.len()
+        out.display()
     ))
+}
+
+/// Writes the recovered hive to `out` and returns its size. When the hive does not grow, the
+/// plan is applied to a copy-on-write map of the primary, so only changed pages are copied.
+fn write_recovered(hive: &Path, primary: &[u8], plan: &Plan<'_>, out: &Path) -> io::Result<usize> {
+    if plan.new_size == primary.len() {
+        let mut map = Evidence::File(hive.to_path_buf()).open_copy_on_write()?;
+        if plan.apply_in_place(&mut map) {
+            return write_new(out, &map).map(|()| map.len());
+        }
+    }
+    let bytes = plan.apply(primary);
+    write_new(out, &bytes).map(|()| bytes.len())
 }
 
 fn open(path: &Path) -> Result<EvidenceBytes, String> {

@@ -115,4 +115,18 @@ mod tests {
             assert_eq!(marvin32(SEED_3, &bytes(input)), expected, "{input}");
         }
     }
+
+    /// Throughput check, run on demand: `cargo test --release -- --ignored marvin`.
+    #[test]
+    #[ignore]
+    fn marvin_throughput() {
+        let data = vec![0x5Au8; 64 << 20];
+        let start = std::time::Instant::now();
+        let hash = marvin32(LOG_ENTRY_SEED, &data);
+        let seconds = start.elapsed().as_secs_f64();
+        println!(
+            "marvin32: {:.2} GB/s ({hash:x})",
+            data.len() as f64 / seconds / 1e9
+        );
+    }
 }
