@@ -10,7 +10,7 @@ use std::io::{self, Read};
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
-use memmap2::Mmap;
+use memmap2::{Mmap, MmapMut, MmapOptions};
 
 /// One piece of evidence: a file that may hold a hive or a transaction log.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -48,6 +48,12 @@ impl Evidence {
         let mut buffer = Vec::with_capacity(limit);
         file.take(limit as u64).read_to_end(&mut buffer)?;
         Ok(buffer)
+    }
+
+    /// Maps the whole content copy-on-write: writes to the map change private copies of the
+    /// touched pages only, never the file. Used to patch a recovered hive in place.
+    pub fn open_copy_on_write(&self) -> io::Result<MmapMut> {
+        map_copy_on_write(&open_regular(self.path())?)
     }
 
     /// Opens the whole content read-only.
@@ -90,6 +96,16 @@ fn map_read_only(file: &File) -> io::Result<Mmap> {
     unsafe { Mmap::map(file) }
 }
 
+/// Maps `file` privately and writably (copy-on-write).
+///
+/// Same caveat as [`map_read_only`]: the file must not be truncated while mapped. Writes go to
+/// private copies of the touched pages and never reach the file.
+#[allow(unsafe_code)]
+fn map_copy_on_write(file: &File) -> io::Result<MmapMut> {
+    // SAFETY: a private mapping of an evidence file that nothing truncates during the run.
+    unsafe { MmapOptions::new().map_copy(file) }
+}
+
 /// The bytes of a piece of evidence, mapped or owned.
 pub enum EvidenceBytes {
     /// A read-only memory map of a file.
@@ -122,6 +138,17 @@ mod tests {
         assert_eq!(evidence.read_prefix(4).unwrap(), b"regf");
         assert_eq!(&*evidence.open().unwrap(), b"regf and more");
         assert_eq!(evidence.file_name(), "hive");
+    }
+
+    #[test]
+    fn copy_on_write_maps_never_change_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hive");
+        std::fs::write(&path, b"regf bytes").unwrap();
+        let mut map = Evidence::File(path.clone()).open_copy_on_write().unwrap();
+        map[0] = b'R';
+        assert_eq!(&map[..4], b"Regf");
+        assert_eq!(std::fs::read(&path).unwrap(), b"regf bytes");
     }
 
     #[test]

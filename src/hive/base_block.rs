@@ -12,6 +12,16 @@ pub const BASE_BLOCK_SIZE: usize = 4096;
 pub const HEADER_SIZE: usize = 512;
 /// Offset of the XOR-32 checksum, which covers the bytes before it.
 pub const CHECKSUM_OFFSET: usize = 508;
+/// Offset of the primary sequence number.
+pub const PRIMARY_SEQUENCE_OFFSET: usize = 4;
+/// Offset of the secondary sequence number.
+pub const SECONDARY_SEQUENCE_OFFSET: usize = 8;
+/// Offset of the file type (0 for a primary file).
+pub const FILE_TYPE_OFFSET: usize = 28;
+/// Offset of the hive bins data size.
+pub const HIVE_BINS_SIZE_OFFSET: usize = 40;
+/// Offset of the flags.
+pub const FLAGS_OFFSET: usize = 144;
 /// Offset and length of the embedded file name (UTF-16LE, last 31 characters of the path).
 const EMBEDDED_NAME: std::ops::Range<usize> = 48..112;
 
@@ -89,10 +99,14 @@ pub struct BaseBlock {
     pub minor_version: u32,
     /// What the file is: primary hive or transaction log.
     pub file_type: FileType,
+    /// Format (1 means "direct memory load", the only one Windows writes).
+    pub file_format: u32,
     /// Offset of the root key cell, relative to the start of the hive bins.
     pub root_cell_offset: u32,
     /// Total size of the hive bins in bytes.
     pub hive_bins_size: u32,
+    /// Clustering factor (1 is the only value Windows writes).
+    pub clustering_factor: u32,
     /// Flags; bit 0 is set while a KTM transaction is pending.
     pub flags: u32,
     /// The last 31 characters of the path the hive was loaded from, as Windows stored them.
@@ -114,15 +128,17 @@ impl BaseBlock {
             return Err(BaseBlockError::BadSignature(signature));
         }
         Ok(BaseBlock {
-            primary_sequence: read_u32(bytes, 4),
-            secondary_sequence: read_u32(bytes, 8),
+            primary_sequence: read_u32(bytes, PRIMARY_SEQUENCE_OFFSET),
+            secondary_sequence: read_u32(bytes, SECONDARY_SEQUENCE_OFFSET),
             last_written: read_u64(bytes, 12),
             major_version: read_u32(bytes, 20),
             minor_version: read_u32(bytes, 24),
-            file_type: FileType::from_raw(read_u32(bytes, 28)),
+            file_type: FileType::from_raw(read_u32(bytes, FILE_TYPE_OFFSET)),
+            file_format: read_u32(bytes, 32),
             root_cell_offset: read_u32(bytes, 36),
-            hive_bins_size: read_u32(bytes, 40),
-            flags: read_u32(bytes, 144),
+            hive_bins_size: read_u32(bytes, HIVE_BINS_SIZE_OFFSET),
+            clustering_factor: read_u32(bytes, 44),
+            flags: read_u32(bytes, FLAGS_OFFSET),
             embedded_name: decode_embedded_name(&bytes[EMBEDDED_NAME]),
             stored_checksum: read_u32(bytes, CHECKSUM_OFFSET),
             computed_checksum: checksum(bytes),
@@ -167,6 +183,29 @@ pub fn checksum(header: &[u8]) -> u32 {
     }
 }
 
+/// Stores the checksum of the first 508 bytes of `header` (at least 512 bytes) at offset 508.
+pub fn seal(header: &mut [u8]) {
+    let sum = checksum(header);
+    write_u32(header, CHECKSUM_OFFSET, sum);
+}
+
+/// Writes a little-endian u32 at `offset`; the caller guarantees the bounds.
+pub fn write_u32(bytes: &mut [u8], offset: usize, value: u32) {
+    bytes[offset..offset + 4].copy_from_slice(&value.to_le_bytes());
+}
+
+/// Reads a little-endian u32 at `offset`, or `None` when the bytes are not all there.
+pub fn get_u32(bytes: &[u8], offset: usize) -> Option<u32> {
+    let word = bytes.get(offset..offset.checked_add(4)?)?;
+    Some(u32::from_le_bytes(word.try_into().ok()?))
+}
+
+/// Reads a little-endian u64 at `offset`, or `None` when the bytes are not all there.
+pub fn get_u64(bytes: &[u8], offset: usize) -> Option<u64> {
+    let word = bytes.get(offset..offset.checked_add(8)?)?;
+    Some(u64::from_le_bytes(word.try_into().ok()?))
+}
+
 /// Reads a little-endian u32 at `offset`; the caller guarantees the bounds.
 pub fn read_u32(bytes: &[u8], offset: usize) -> u32 {
     u32::from_le_bytes(bytes[offset..offset + 4].try_into().expect("four bytes"))
@@ -207,8 +246,7 @@ mod tests {
         for (i, unit) in name.encode_utf16().enumerate() {
             bytes[48 + 2 * i..50 + 2 * i].copy_from_slice(&unit.to_le_bytes());
         }
-        let sum = checksum(&bytes);
-        bytes[508..512].copy_from_slice(&sum.to_le_bytes());
+        seal(&mut bytes);
         bytes
     }
 
@@ -250,6 +288,26 @@ mod tests {
             BaseBlock::parse(&bytes),
             Err(BaseBlockError::BadSignature(_))
         ));
+    }
+
+    #[test]
+    fn checked_reads_refuse_short_input() {
+        let bytes = [1u8, 0, 0, 0, 2];
+        assert_eq!(get_u32(&bytes, 0), Some(1));
+        assert_eq!(get_u32(&bytes, 2), None);
+        assert_eq!(get_u32(&bytes, usize::MAX - 1), None);
+        assert_eq!(get_u64(&bytes, 0), None);
+    }
+
+    #[test]
+    fn seal_makes_a_header_valid() {
+        let mut bytes = header(4, 4, "SAM");
+        write_u32(&mut bytes, PRIMARY_SEQUENCE_OFFSET, 9);
+        assert!(!BaseBlock::parse(&bytes).unwrap().checksum_ok());
+        seal(&mut bytes);
+        let block = BaseBlock::parse(&bytes).unwrap();
+        assert!(block.checksum_ok());
+        assert_eq!(block.primary_sequence, 9);
     }
 
     #[test]

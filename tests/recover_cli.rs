@@ -1,0 +1,132 @@
+//! End-to-end tests of `hiveaudit recover` through the real binary: exit codes, the output
+//! file, nothing written on failure, and inputs left untouched.
+
+mod recover_common;
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::process::{Command, Output};
+
+use hiveaudit::hive::base_block::{seal, write_u32};
+use recover_common::{assert_same_tree, corpus, tree};
+
+fn recover_cmd(args: &[&Path]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hiveaudit"));
+    command.arg("recover");
+    let (out, rest) = args.split_last().unwrap();
+    command.args(rest).arg("--out").arg(out);
+    command.output().expect("the binary runs")
+}
+
+fn fingerprint(path: &Path) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    std::fs::read(path).unwrap().hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A minimal hive file: a base block with the given sequence numbers and one zeroed page.
+fn synthetic_hive(path: &Path, seq1: u32, seq2: u32) {
+    let mut bytes = vec![0u8; 8192];
+    bytes[..4].copy_from_slice(b"regf");
+    for (offset, value) in [(4, seq1), (8, seq2), (20, 1), (24, 5), (32, 1), (40, 4096)] {
+        write_u32(&mut bytes, offset, value);
+    }
+    seal(&mut bytes);
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn entries(dir: &Path) -> usize {
+    std::fs::read_dir(dir).unwrap().count()
+}
+
+#[test]
+fn a_clean_hive_is_copied_unchanged_and_its_logs_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let hive = dir.path().join("NTUSER.DAT");
+    synthetic_hive(&hive, 7, 7);
+    std::fs::write(dir.path().join("ntuser.dat.LOG1"), b"not a log at all").unwrap();
+    let out = dir.path().join("copy.dat");
+    let result = recover_cmd(&[&hive, &out]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(String::from_utf8_lossy(&result.stdout).contains("clean"));
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&hive).unwrap());
+}
+
+#[test]
+fn an_unrecoverable_hive_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let hive = dir.path().join("SYSTEM");
+    synthetic_hive(&hive, 8, 7);
+    let before = fingerprint(&hive);
+    let out = dir.path().join("recovered");
+    let result = recover_cmd(&[&hive, &out]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("no transaction log"));
+    assert!(!out.exists());
+    assert_eq!(entries(dir.path()), 1, "no temporary file left behind");
+    assert_eq!(fingerprint(&hive), before);
+}
+
+#[test]
+fn an_existing_output_or_an_input_as_output_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let hive = dir.path().join("SOFTWARE");
+    synthetic_hive(&hive, 3, 3);
+    let before = fingerprint(&hive);
+    let taken = dir.path().join("taken");
+    std::fs::write(&taken, b"keep me").unwrap();
+    assert_eq!(recover_cmd(&[&hive, &taken]).status.code(), Some(1));
+    assert_eq!(std::fs::read(&taken).unwrap(), b"keep me");
+    assert_eq!(recover_cmd(&[&hive, &hive]).status.code(), Some(1));
+    assert_eq!(fingerprint(&hive), before);
+}
+
+#[test]
+fn corpus_dirty_hive_is_recovered_with_logs_found_in_any_case() {
+    let Some(root) = corpus("corpus_dirty_hive_is_recovered_with_logs_found_in_any_case") else {
+        return;
+    };
+    let data = root.join("regipy/regipy_tests/data");
+    let hive = data.join("transactions_NTUSER.DAT");
+    let log1 = data.join("transactions_ntuser.dat.log1");
+    let before = (fingerprint(&hive), fingerprint(&log1));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("recovered.dat");
+    let result = recover_cmd(&[&hive, &out]);
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(stdout.contains("transactions_ntuser.dat.log1") && stdout.contains("23 log entries"));
+    let reference = std::fs::read(root.join("reference/transactions_NTUSER.recovered")).unwrap();
+    assert_same_tree(
+        "cli",
+        &tree(&std::fs::read(&out).unwrap()),
+        &tree(&reference),
+    );
+    assert_eq!((fingerprint(&hive), fingerprint(&log1)), before);
+    assert_eq!(entries(dir.path()), 1);
+}
+
+#[test]
+fn corpus_bad_logs_are_refused_and_nothing_is_written() {
+    let Some(root) = corpus("corpus_bad_logs_are_refused_and_nothing_is_written") else {
+        return;
+    };
+    let sample = root.join("yarp/hives_for_tests/BadLogHive3");
+    let hive = sample.join("BadLogHive");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("recovered");
+    let log2 = sample.join("BadLogHive.LOG2");
+    let result = recover_cmd(&[&hive, Path::new("--log"), &log2, &out]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("checksum mismatch"));
+    assert_eq!(entries(dir.path()), 0);
+}
