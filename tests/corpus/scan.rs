@@ -1,54 +1,14 @@
-//! Tests against real hives written by Windows (../shared/corpus), found through the
-//! `HIVE_CORPUS` environment variable. Without it every test here is listed as ignored, and
-//! the reason is printed: they are filtered out visibly, never passed silently.
-
-mod common;
+//! `hiveaudit scan` over the whole corpus: every SYSTEM hive read right, every primary listed
+//! with its type and dirty state.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::Failed;
 use serde_json::Value;
 
-use common::{Row, Scan};
-
-/// A test over the corpus directory.
-type CorpusTest = fn(&Path) -> Result<(), Failed>;
-
-fn main() {
-    let arguments = Arguments::from_args();
-    let corpus = corpus_dir();
-    if corpus.is_none() {
-        eprintln!(
-            "corpus tests ignored: set HIVE_CORPUS to the shared corpus \
-             (e.g. HIVE_CORPUS=../shared/corpus cargo test)"
-        );
-    }
-    let tests: Vec<(&str, CorpusTest)> = vec![
-        ("scan_reads_every_system_hive", scan_reads_every_system_hive),
-        (
-            "scan_lists_every_primary_with_type_and_state",
-            scan_lists_every_primary_with_type_and_state,
-        ),
-    ];
-    let trials = tests
-        .into_iter()
-        .map(|(name, test)| {
-            let dir = corpus.clone();
-            Trial::test(name, move || {
-                test(dir.as_deref().expect("ignored without corpus"))
-            })
-            .with_ignored_flag(corpus.is_none())
-        })
-        .collect();
-    libtest_mimic::run(&arguments, trials).exit();
-}
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(std::env::var_os("HIVE_CORPUS")?);
-    dir.join("MANIFEST.json").is_file().then_some(dir)
-}
+use crate::common::{self, Row, Scan};
 
 fn manifest(corpus: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(corpus.join("MANIFEST.json")).expect("MANIFEST.json");
@@ -77,7 +37,7 @@ fn check(condition: bool, message: impl FnOnce() -> String) -> Result<(), Failed
 
 /// Every SYSTEM hive yields its computer name, product type and control set, and its absent
 /// LmCompatibilityLevel is reported absent with an origin other than `value`.
-fn scan_reads_every_system_hive(corpus: &Path) -> Result<(), Failed> {
+pub fn scan_reads_every_system_hive(corpus: &Path) -> Result<(), Failed> {
     let scan = corpus_scan(corpus);
     let hives = by_path(scan.csv("hives"));
     let machines: BTreeMap<String, Row> = scan
@@ -146,7 +106,7 @@ fn scan_reads_every_system_hive(corpus: &Path) -> Result<(), Failed> {
 }
 
 /// Every regf primary appears in hives.csv with the type and dirty state the manifest gives.
-fn scan_lists_every_primary_with_type_and_state(corpus: &Path) -> Result<(), Failed> {
+pub fn scan_lists_every_primary_with_type_and_state(corpus: &Path) -> Result<(), Failed> {
     let hives = by_path(corpus_scan(corpus).csv("hives"));
     let mut checked = 0;
     for record in manifest(corpus) {

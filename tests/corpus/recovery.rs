@@ -1,13 +1,13 @@
-//! Recovery against real hives and logs written by Windows (needs `HIVE_CORPUS`): the
+//! Recovery against real hives and logs written by Windows: the
 //! recovered key/value trees must equal Windows' own recoveries where the corpus has them, and
 //! the reference (yarp) recoveries elsewhere; damaged logs must be refused.
-
-mod recover_common;
 
 use std::path::Path;
 
 use hiveaudit::recovery::{LogFormat, LogInput, Plan, Recovery, recover};
-use recover_common::{assert_same_tree, corpus, read, tree};
+use libtest_mimic::Failed;
+
+use crate::tree::{assert_same_tree, read, tree};
 
 /// Reads `hive` and the logs named `logs` (relative to the hive's directory) and recovers.
 fn recover_sample(root: &Path, hive: &str, logs: &[&str]) -> (Vec<u8>, Vec<(String, Vec<u8>)>) {
@@ -85,15 +85,11 @@ fn names(list: &[&str]) -> Vec<String> {
 
 const YARP: &str = "yarp/hives_for_tests";
 
-#[test]
-fn new_dirty_hive_1_equals_windows_10_recovery() {
-    let Some(root) = corpus("new_dirty_hive_1_equals_windows_10_recovery") else {
-        return;
-    };
+pub fn new_dirty_hive_1_equals_windows_10_recovery(root: &Path) -> Result<(), Failed> {
     let logs = ["NewDirtyHive.LOG1", "NewDirtyHive.LOG2"];
     let hive = format!("{YARP}/NewDirtyHive1/NewDirtyHive");
     let windows = format!("{YARP}/NewDirtyHive1/RecoveredHive_Windows10");
-    let summary = check_recovered(&root, &hive, &logs, &windows);
+    let summary = check_recovered(root, &hive, &logs, &windows);
     assert_eq!(
         summary,
         PlanSummary {
@@ -104,18 +100,15 @@ fn new_dirty_hive_1_equals_windows_10_recovery() {
             stopped: false
         }
     );
-    check_recovered(&root, &hive, &logs, "reference/NewDirtyHive1.recovered");
+    check_recovered(root, &hive, &logs, "reference/NewDirtyHive1.recovered");
+    Ok(())
 }
 
-#[test]
-fn new_dirty_hive_1_ignores_log_name_order() {
-    let Some(root) = corpus("new_dirty_hive_1_ignores_log_name_order") else {
-        return;
-    };
+pub fn new_dirty_hive_1_ignores_log_name_order(root: &Path) -> Result<(), Failed> {
     let hive = format!("{YARP}/NewDirtyHive1/NewDirtyHive");
     let windows = format!("{YARP}/NewDirtyHive1/RecoveredHive_Windows10");
     let summary = check_recovered(
-        &root,
+        root,
         &hive,
         &["NewDirtyHive.LOG2", "NewDirtyHive.LOG1"],
         &windows,
@@ -124,17 +117,14 @@ fn new_dirty_hive_1_ignores_log_name_order() {
         summary.logs,
         names(&["NewDirtyHive.LOG1", "NewDirtyHive.LOG2"])
     );
+    Ok(())
 }
 
-#[test]
-fn new_dirty_hive_2_skips_the_stale_log() {
-    let Some(root) = corpus("new_dirty_hive_2_skips_the_stale_log") else {
-        return;
-    };
+pub fn new_dirty_hive_2_skips_the_stale_log(root: &Path) -> Result<(), Failed> {
     let hive = format!("{YARP}/NewDirtyHive2/NewDirtyHive");
     let logs = ["NewDirtyHive.LOG1", "NewDirtyHive.LOG2"];
     let windows = format!("{YARP}/NewDirtyHive1/RecoveredHive_Windows10");
-    let summary = check_recovered(&root, &hive, &logs, &windows);
+    let summary = check_recovered(root, &hive, &logs, &windows);
     assert_eq!(
         summary,
         PlanSummary {
@@ -145,18 +135,15 @@ fn new_dirty_hive_2_skips_the_stale_log() {
             stopped: false
         }
     );
-    check_recovered(&root, &hive, &logs, "reference/NewDirtyHive2.recovered");
+    check_recovered(root, &hive, &logs, "reference/NewDirtyHive2.recovered");
+    Ok(())
 }
 
-#[test]
-fn old_dirty_hive_equals_windows_7_recovery() {
-    let Some(root) = corpus("old_dirty_hive_equals_windows_7_recovery") else {
-        return;
-    };
+pub fn old_dirty_hive_equals_windows_7_recovery(root: &Path) -> Result<(), Failed> {
     let hive = format!("{YARP}/OldDirtyHive/OldDirtyHive");
     let logs = ["OldDirtyHive.LOG1", "OldDirtyHive.LOG2"];
     let windows = format!("{YARP}/OldDirtyHive/RecoveredHive_Windows7");
-    let summary = check_recovered(&root, &hive, &logs, &windows);
+    let summary = check_recovered(root, &hive, &logs, &windows);
     assert_eq!(
         summary,
         PlanSummary {
@@ -167,28 +154,22 @@ fn old_dirty_hive_equals_windows_7_recovery() {
             stopped: false
         }
     );
-    check_recovered(&root, &hive, &logs, "reference/OldDirtyHive.recovered");
+    check_recovered(root, &hive, &logs, "reference/OldDirtyHive.recovered");
+    Ok(())
 }
 
-#[test]
-fn bad_base_block_hive_takes_the_base_block_from_the_log() {
-    let Some(root) = corpus("bad_base_block_hive_takes_the_base_block_from_the_log") else {
-        return;
-    };
+pub fn bad_base_block_hive_takes_the_base_block_from_the_log(root: &Path) -> Result<(), Failed> {
     let hive = format!("{YARP}/BadBaseBlockHive/BadBaseBlockHive");
     let logs = ["BadBaseBlockHive.LOG1", "BadBaseBlockHive.LOG2"];
-    let summary = check_recovered(&root, &hive, &logs, "reference/BadBaseBlockHive.recovered");
+    let summary = check_recovered(root, &hive, &logs, "reference/BadBaseBlockHive.recovered");
     assert_eq!((summary.format, summary.entries), (LogFormat::Old, 64));
+    Ok(())
 }
 
-#[test]
-fn regipy_system_b_replays_both_logs() {
-    let Some(root) = corpus("regipy_system_b_replays_both_logs") else {
-        return;
-    };
+pub fn regipy_system_b_replays_both_logs(root: &Path) -> Result<(), Failed> {
     let hive = "regipy/regipy_tests/data/SYSTEM_B";
     let logs = ["SYSTEM_B.LOG1", "SYSTEM_B.LOG2"];
-    let summary = check_recovered(&root, hive, &logs, "reference/SYSTEM_B.recovered");
+    let summary = check_recovered(root, hive, &logs, "reference/SYSTEM_B.recovered");
     assert_eq!(
         summary,
         PlanSummary {
@@ -199,24 +180,16 @@ fn regipy_system_b_replays_both_logs() {
             stopped: false
         }
     );
+    Ok(())
 }
 
-#[test]
-fn regipy_transactions_ntuser_with_lower_case_logs() {
-    let Some(root) = corpus("regipy_transactions_ntuser_with_lower_case_logs") else {
-        return;
-    };
+pub fn regipy_transactions_ntuser_with_lower_case_logs(root: &Path) -> Result<(), Failed> {
     let hive = "regipy/regipy_tests/data/transactions_NTUSER.DAT";
     let logs = [
         "transactions_ntuser.dat.log1",
         "transactions_ntuser.dat.log2",
     ];
-    let summary = check_recovered(
-        &root,
-        hive,
-        &logs,
-        "reference/transactions_NTUSER.recovered",
-    );
+    let summary = check_recovered(root, hive, &logs, "reference/transactions_NTUSER.recovered");
     assert_eq!(
         summary,
         PlanSummary {
@@ -227,20 +200,17 @@ fn regipy_transactions_ntuser_with_lower_case_logs() {
             stopped: false
         }
     );
+    Ok(())
 }
 
-#[test]
-fn win10_amcache_samples_equal_the_reference() {
-    let Some(root) = corpus("win10_amcache_samples_equal_the_reference") else {
-        return;
-    };
+pub fn win10_amcache_samples_equal_the_reference(root: &Path) -> Result<(), Failed> {
     let logs = ["Amcache.hve.LOG1", "Amcache.hve.LOG2"];
     for (machine, entries, sequences) in
         [("APTSimulatorVM", 4, (36, 39)), ("RathbunVM", 6, (76, 81))]
     {
         let hive = format!("DFIRArtifactMuseum/Windows/Amcache/Win10/{machine}/Amcache.hve");
         let reference = format!("reference/Amcache-Win10-{machine}.recovered");
-        let summary = check_recovered(&root, &hive, &logs, &reference);
+        let summary = check_recovered(root, &hive, &logs, &reference);
         assert_eq!(
             (summary.entries, summary.sequences),
             (entries, sequences),
@@ -248,23 +218,17 @@ fn win10_amcache_samples_equal_the_reference() {
         );
         assert_eq!(summary.logs, names(&logs), "{machine}");
     }
+    Ok(())
 }
 
-#[test]
-fn clean_win2012r2_amcache_ignores_its_stale_logs() {
-    let Some(root) = corpus("clean_win2012r2_amcache_ignores_its_stale_logs") else {
-        return;
-    };
+pub fn clean_win2012r2_amcache_ignores_its_stale_logs(root: &Path) -> Result<(), Failed> {
     let hive = "DFIRArtifactMuseum/Windows/Amcache/Win2012R2/StolenSzechuan/Amcache.hve";
-    let (primary, logs) = recover_sample(&root, hive, &["Amcache.hve.LOG1", "Amcache.hve.LOG2"]);
+    let (primary, logs) = recover_sample(root, hive, &["Amcache.hve.LOG1", "Amcache.hve.LOG2"]);
     assert_eq!(recover(&primary, &inputs(&logs)), Recovery::Clean);
+    Ok(())
 }
 
-#[test]
-fn bad_logs_are_refused() {
-    let Some(root) = corpus("bad_logs_are_refused") else {
-        return;
-    };
+pub fn bad_logs_are_refused(root: &Path) -> Result<(), Failed> {
     let cases = [
         (
             "BadLogHive1",
@@ -278,24 +242,21 @@ fn bad_logs_are_refused() {
     ];
     for (sample, reason) in cases {
         let hive = format!("{YARP}/{sample}/BadLogHive");
-        let (primary, logs) = recover_sample(&root, &hive, &["BadLogHive.LOG1", "BadLogHive.LOG2"]);
+        let (primary, logs) = recover_sample(root, &hive, &["BadLogHive.LOG1", "BadLogHive.LOG2"]);
         match recover(&primary, &inputs(&logs)) {
             Recovery::LogsInvalid(why) => assert!(why.contains(reason), "{sample}: {why}"),
             other => panic!("{sample}: expected a refusal, got {other}"),
         }
     }
+    Ok(())
 }
 
-#[test]
-fn truncated_dirty_hive_is_refused() {
-    let Some(root) = corpus("truncated_dirty_hive_is_refused") else {
-        return;
-    };
-    let primary = read(&root, &format!("{YARP}/TruncatedDirtyHive"));
+pub fn truncated_dirty_hive_is_refused(root: &Path) -> Result<(), Failed> {
+    let primary = read(root, &format!("{YARP}/TruncatedDirtyHive"));
     assert_eq!(recover(&primary, &[]), Recovery::DirtyNoLogs);
     // The old log kept beside it describes a 476 KiB hive; applying it to the 12 KiB remnant
     // would invent a hive from zeros, so the growth bound refuses it.
-    let log = read(&root, &format!("{YARP}/OldLogWithRemnantData"));
+    let log = read(root, &format!("{YARP}/OldLogWithRemnantData"));
     let inputs = [LogInput {
         name: "TruncatedDirtyHive.LOG1",
         bytes: &log,
@@ -304,4 +265,5 @@ fn truncated_dirty_hive_is_refused() {
         recover(&primary, &inputs),
         Recovery::LogsInvalid(_)
     ));
+    Ok(())
 }

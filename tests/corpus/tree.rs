@@ -1,30 +1,11 @@
-//! Helpers shared by the recovery integration tests: finding the corpus and flattening a
-//! hive's key/value tree into comparable lines.
+//! Flattening a hive's key/value tree into comparable lines, and reading corpus files.
 
 #![allow(dead_code)]
-
-use std::io::Write;
-use std::path::PathBuf;
 
 use hiveaudit::hive::{HiveView, Key};
 
 /// Deepest key nesting walked (guards against cycles in damaged hives).
 const MAX_DEPTH: usize = 512;
-
-/// The corpus root from `HIVE_CORPUS`, or `None` after printing that `test` is skipped.
-pub fn corpus(test: &str) -> Option<PathBuf> {
-    match std::env::var_os("HIVE_CORPUS") {
-        Some(root) if !root.is_empty() => Some(PathBuf::from(root)),
-        _ => {
-            // Written to the real stderr (not the captured one) so the skip shows in every run.
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED {test}: HIVE_CORPUS is not set, the real-hive corpus is absent"
-            );
-            None
-        }
-    }
-}
 
 /// Reads `relative` below the corpus root.
 pub fn read(root: &std::path::Path, relative: &str) -> Vec<u8> {
