@@ -1,19 +1,29 @@
-//! Loading a discovered hive: map its bytes, check its header, tell clean from dirty.
+//! Loading a discovered hive: map its bytes, tell clean from dirty, and replay the transaction
+//! logs of a dirty hive before anything is read.
 //!
-//! The result is what extraction reads plus the state every report row carries. Recovery of
-//! dirty hives plugs in here, on the bytes, before anything is read.
+//! Recovery works on bytes: the primary stays mapped read-only and the recovered state is a
+//! copy-on-write map patched in memory (or, when the hive grows, a copy), so the evidence file
+//! is never written. Both stay available so extraction can tell which values the logs changed.
 
 use crate::discovery::DiscoveredHive;
 use crate::hive::BaseBlock;
-use crate::source::EvidenceBytes;
+use crate::recovery::{self, LogInput, Recovery};
+use crate::source::{Evidence, EvidenceBytes};
 
 /// The state of a hive after loading.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HiveState {
-    /// Sequence numbers agree and the checksum is right.
+    /// Sequence numbers agree and the checksum is right: the logs are not needed.
     Clean,
-    /// Dirty, and read as the primary file holds it: recent changes may be missing.
-    Dirty {
+    /// Dirty, and its transaction logs were replayed.
+    Recovered {
+        /// What was applied (format, entries, sequence range, logs).
+        detail: String,
+    },
+    /// Dirty and read as the primary file holds it: recent changes may be missing.
+    Stale {
+        /// `dirty` (recovery turned off), `dirty-no-logs`, `logs-stale` or `logs-invalid`.
+        status: &'static str,
         /// Why it is dirty and why it was not recovered.
         detail: String,
     },
@@ -26,7 +36,8 @@ impl HiveState {
     pub fn label(&self) -> &'static str {
         match self {
             HiveState::Clean => "clean",
-            HiveState::Dirty { .. } => "dirty",
+            HiveState::Recovered { .. } => "recovered",
+            HiveState::Stale { status, .. } => status,
             HiveState::Error(_) => "error",
         }
     }
@@ -35,46 +46,138 @@ impl HiveState {
     pub fn detail(&self) -> &str {
         match self {
             HiveState::Clean => "",
-            HiveState::Dirty { detail } | HiveState::Error(detail) => detail,
+            HiveState::Recovered { detail }
+            | HiveState::Stale { detail, .. }
+            | HiveState::Error(detail) => detail,
         }
     }
 
     /// True when values may be stale because a dirty hive was read without its logs applied.
     pub fn is_stale(&self) -> bool {
-        matches!(self, HiveState::Dirty { .. })
+        matches!(self, HiveState::Stale { .. })
     }
 }
 
 /// A hive ready to be read.
 pub struct LoadedHive {
-    /// The bytes extraction reads.
-    pub bytes: Option<EvidenceBytes>,
-    /// The base block, when there is one.
-    pub header: Option<BaseBlock>,
-    /// Clean, dirty or unreadable.
+    /// The primary file as collected.
+    pub primary: Option<EvidenceBytes>,
+    /// The recovered state, when transaction logs were replayed.
+    pub recovered: Option<EvidenceBytes>,
+    /// Clean, recovered, stale or unreadable.
     pub state: HiveState,
 }
 
-/// Loads `hive` read-only.
-pub fn load(hive: &DiscoveredHive) -> LoadedHive {
-    let mut state = header_state(hive);
-    let bytes = match &state {
-        HiveState::Error(_) => None,
-        _ => match hive.evidence.open() {
-            Ok(bytes) => Some(bytes),
+impl LoadedHive {
+    /// The bytes extraction reads: the recovered state if there is one, else the primary.
+    pub fn current(&self) -> Option<&[u8]> {
+        self.recovered.as_deref().or(self.primary.as_deref())
+    }
+}
+
+/// Loads `hive` read-only; with `recover`, a dirty hive's logs are replayed in memory.
+pub fn load(hive: &DiscoveredHive, recover: bool) -> LoadedHive {
+    let state = header_state(hive);
+    let unreadable = |state| LoadedHive {
+        primary: None,
+        recovered: None,
+        state,
+    };
+    if let HiveState::Error(_) = state {
+        return unreadable(state);
+    }
+    let primary = match hive.evidence.open() {
+        Ok(bytes) => bytes,
+        Err(error) => return unreadable(HiveState::Error(format!("cannot read: {error}"))),
+    };
+    let (recovered, state) = match state {
+        HiveState::Stale { detail, .. } if recover => replay(hive, &primary, &detail),
+        HiveState::Stale { status, detail } => (
+            None,
+            HiveState::Stale {
+                status,
+                detail: format!("{detail}; read without applying transaction logs (--no-recover)"),
+            },
+        ),
+        other => (None, other),
+    };
+    LoadedHive {
+        primary: Some(primary),
+        recovered,
+        state,
+    }
+}
+
+/// Replays the logs beside `hive` onto `primary`.
+fn replay(
+    hive: &DiscoveredHive,
+    primary: &[u8],
+    dirty: &str,
+) -> (Option<EvidenceBytes>, HiveState) {
+    let mut problems = Vec::new();
+    let opened: Vec<(String, EvidenceBytes)> = hive
+        .logs
+        .iter()
+        .filter_map(|log| match log.open() {
+            Ok(bytes) => Some((log.file_name(), bytes)),
             Err(error) => {
-                state = HiveState::Error(format!("cannot read: {error}"));
+                problems.push(format!("{}: {error}", log.file_name()));
                 None
             }
-        },
-    };
-    if let HiveState::Dirty { detail } = &mut state {
-        detail.push_str("; read without applying transaction logs");
+        })
+        .collect();
+    let inputs: Vec<LogInput<'_>> = opened
+        .iter()
+        .map(|(name, bytes)| LogInput { name, bytes })
+        .collect();
+    let outcome = recovery::recover(primary, &inputs);
+    let mut detail = outcome.describe();
+    if !problems.is_empty() {
+        detail.push_str(&format!("; unreadable logs: {}", problems.join(", ")));
     }
-    LoadedHive {
-        bytes,
-        header: hive.header.clone(),
-        state,
+    let stale = |status| HiveState::Stale {
+        status,
+        detail: format!("{dirty}; {detail}"),
+    };
+    match &outcome {
+        Recovery::Recovered(plan) => {
+            let bytes = materialise(&hive.evidence, primary, plan);
+            (Some(bytes), HiveState::Recovered { detail })
+        }
+        Recovery::Clean => (None, HiveState::Clean),
+        Recovery::DirtyNoLogs => (None, stale("dirty-no-logs")),
+        Recovery::LogsStale(_) => (None, stale("logs-stale")),
+        Recovery::LogsInvalid(_) => (None, stale("logs-invalid")),
+        Recovery::NotAHive(why) => (None, HiveState::Error(why.clone())),
+    }
+}
+
+/// The recovered bytes: the primary patched in a copy-on-write map when the hive keeps its
+/// size (only changed pages are copied), else a patched copy.
+fn materialise(evidence: &Evidence, primary: &[u8], plan: &recovery::Plan<'_>) -> EvidenceBytes {
+    if let Ok(mut map) = evidence.open_copy_on_write() {
+        if plan.apply_in_place(&mut map) {
+            return EvidenceBytes::Patched(map);
+        }
+    }
+    EvidenceBytes::Owned(plan.apply(primary))
+}
+
+/// The state of a hive judged from its header alone (clean, dirty or unreadable).
+pub fn header_state(hive: &DiscoveredHive) -> HiveState {
+    match &hive.header {
+        None => HiveState::Error(
+            hive.header_error
+                .clone()
+                .unwrap_or_else(|| "no regf base block".to_string()),
+        ),
+        Some(header) => match dirty_reason(header) {
+            None => HiveState::Clean,
+            Some(reason) => HiveState::Stale {
+                status: "dirty",
+                detail: reason,
+            },
+        },
     }
 }
 
@@ -94,19 +197,4 @@ pub fn dirty_reason(header: &BaseBlock) -> Option<String> {
         ));
     }
     (!reasons.is_empty()).then(|| reasons.join(", "))
-}
-
-/// The state of a hive judged from its header alone, for hives that are listed, not read.
-pub fn header_state(hive: &DiscoveredHive) -> HiveState {
-    match &hive.header {
-        None => HiveState::Error(
-            hive.header_error
-                .clone()
-                .unwrap_or_else(|| "no regf base block".to_string()),
-        ),
-        Some(header) => match dirty_reason(header) {
-            None => HiveState::Clean,
-            Some(reason) => HiveState::Dirty { detail: reason },
-        },
-    }
 }

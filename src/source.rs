@@ -110,6 +110,8 @@ fn map_copy_on_write(file: &File) -> io::Result<MmapMut> {
 pub enum EvidenceBytes {
     /// A read-only memory map of a file.
     Mapped(Mmap),
+    /// A copy-on-write map patched in memory (a recovered hive); the file is untouched.
+    Patched(MmapMut),
     /// Bytes held in memory (empty files, recovered hives, later: files read from images).
     Owned(Vec<u8>),
 }
@@ -120,6 +122,7 @@ impl Deref for EvidenceBytes {
     fn deref(&self) -> &[u8] {
         match self {
             EvidenceBytes::Mapped(map) => map,
+            EvidenceBytes::Patched(map) => map,
             EvidenceBytes::Owned(bytes) => bytes,
         }
     }

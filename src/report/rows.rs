@@ -116,6 +116,10 @@ pub struct SettingRow {
     pub present: bool,
     /// The key's last-write time (RECmd LastWriteTimestamp), ISO 8601 UTC.
     pub last_write: String,
+    /// True when replaying the transaction logs changed this value ("changed in the last hour").
+    pub changed_by_logs: bool,
+    /// When `changed_by_logs`: the value the primary file alone holds (`(not set)` if none).
+    pub value_before_logs: String,
     /// Malformed data, unreadable keys and similar remarks.
     pub note: String,
 }

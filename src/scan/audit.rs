@@ -60,36 +60,72 @@ impl MachineReport {
     }
 }
 
+/// How hives are audited.
+#[derive(Clone, Copy, Debug)]
+pub struct AuditOptions {
+    /// Replay the transaction logs of dirty hives.
+    pub recover: bool,
+}
+
 /// A hive after loading and reading.
 struct AuditedHive<'d> {
     hive: &'d DiscoveredHive,
     state: HiveState,
+    /// Settings as the hive holds them (after log replay when it was recovered).
     extraction: Option<Extraction>,
+    /// Settings as the primary file alone holds them, when logs were replayed.
+    before_logs: Option<Extraction>,
 }
 
-/// Loads `hive` and reads its settings; a hive that cannot be opened gets an error state.
-fn audit_hive<'d>(hive: &'d DiscoveredHive, progress: &ProgressBar) -> AuditedHive<'d> {
-    let loaded = load::load(hive);
-    let mut state = loaded.state;
-    let extraction = loaded.bytes.as_ref().and_then(|bytes| {
-        let read = guarded(|| {
-            let view = HiveView::open(bytes)?;
-            Ok(extract(&view, hive.kind))
-        });
-        read.map_err(|error| state = HiveState::Error(error.0)).ok()
+/// Loads `hive`, replays its logs if it is dirty and `options` say so, and reads its settings;
+/// a hive that cannot be opened gets an error state.
+fn audit_hive<'d>(
+    hive: &'d DiscoveredHive,
+    options: AuditOptions,
+    progress: &ProgressBar,
+) -> AuditedHive<'d> {
+    let loaded = load::load(hive, options.recover);
+    let mut state = loaded.state.clone();
+    let extraction = loaded.current().and_then(|bytes| {
+        read_settings(bytes, hive.kind)
+            .map_err(|error| state = HiveState::Error(error))
+            .ok()
     });
+    let before_logs = match (&loaded.recovered, &loaded.primary) {
+        (Some(_), Some(primary)) => read_settings(primary, hive.kind).ok(),
+        _ => None,
+    };
     progress.inc(1);
     AuditedHive {
         hive,
         state,
         extraction,
+        before_logs,
     }
 }
 
+fn read_settings(bytes: &[u8], kind: crate::hive::HiveKind) -> Result<Extraction, String> {
+    guarded(|| {
+        let view = HiveView::open(bytes)?;
+        Ok(extract(&view, kind))
+    })
+    .map_err(|error| error.0)
+}
+
 /// Audits one machine's hives.
-pub fn audit_machine(machine: &MachineInputs, progress: &ProgressBar) -> MachineReport {
-    let system = machine.system.as_ref().map(|h| audit_hive(h, progress));
-    let software = machine.software.as_ref().map(|h| audit_hive(h, progress));
+pub fn audit_machine(
+    machine: &MachineInputs,
+    options: AuditOptions,
+    progress: &ProgressBar,
+) -> MachineReport {
+    let system = machine
+        .system
+        .as_ref()
+        .map(|h| audit_hive(h, options, progress));
+    let software = machine
+        .software
+        .as_ref()
+        .map(|h| audit_hive(h, options, progress));
     let facts = MachineFacts {
         system: system.as_ref().and_then(|a| a.extraction.clone()),
         software: software.as_ref().and_then(|a| a.extraction.clone()),
@@ -99,7 +135,14 @@ pub fn audit_machine(machine: &MachineInputs, progress: &ProgressBar) -> Machine
         computer_name: facts.computer_name().unwrap_or_default().to_string(),
     };
     let machine_hives: Vec<AuditedHive<'_>> = system.into_iter().chain(software).collect();
-    let mut report = audit_users(&facts, &machine_hives, &machine.users, &identity, progress);
+    let mut report = audit_users(
+        &facts,
+        &machine_hives,
+        &machine.users,
+        &identity,
+        options,
+        progress,
+    );
     report.machine = Some(machine_row(machine, &facts, &machine_hives, report.users));
     report
         .hives
@@ -109,13 +152,24 @@ pub fn audit_machine(machine: &MachineInputs, progress: &ProgressBar) -> Machine
 
 /// Audits hives that belong to no identified machine: user hives are read and their user
 /// rules evaluated without machine facts; other hives are listed.
-pub fn audit_unplaced(unplaced: &[UserHive], progress: &ProgressBar) -> MachineReport {
+pub fn audit_unplaced(
+    unplaced: &[UserHive],
+    options: AuditOptions,
+    progress: &ProgressBar,
+) -> MachineReport {
     let (users, others): (Vec<UserHive>, Vec<UserHive>) = unplaced
         .iter()
         .cloned()
         .partition(|u| u.hive.kind.is_audited());
     let identity = Identity::default();
-    let mut report = audit_users(&MachineFacts::default(), &[], &users, &identity, progress);
+    let mut report = audit_users(
+        &MachineFacts::default(),
+        &[],
+        &users,
+        &identity,
+        options,
+        progress,
+    );
     report
         .hives
         .extend(others.iter().map(|u| listed_hive_row(&u.hive, &identity)));
@@ -128,12 +182,13 @@ fn audit_users(
     machine_hives: &[AuditedHive<'_>],
     users: &[UserHive],
     identity: &Identity,
+    options: AuditOptions,
     progress: &ProgressBar,
 ) -> MachineReport {
     let audited: Vec<(AuditedHive<'_>, UserFacts)> = users
         .iter()
         .map(|user| {
-            let audited = audit_hive(&user.hive, progress);
+            let audited = audit_hive(&user.hive, options, progress);
             let name = user.user.clone();
             let facts = UserFacts {
                 sid: name.as_deref().and_then(|n| facts.sid_for_user(n)),
@@ -181,13 +236,11 @@ impl MachineReport {
         };
         let sid = user.and_then(|u| u.sid.as_deref()).unwrap_or_default();
         for observation in &extraction.observations {
-            self.settings.push(setting_row(
-                observation,
-                hive,
-                &self.identity,
-                user_name,
-                sid,
-            ));
+            let mut row = setting_row(observation, hive, &self.identity, user_name, sid);
+            if let Some(before) = &hive.before_logs {
+                mark_log_changes(&mut row, observation, before);
+            }
+            self.settings.push(row);
         }
     }
 }
@@ -233,23 +286,15 @@ fn setting_row(
     user: &str,
     sid: &str,
 ) -> SettingRow {
-    let (value_type, value_data, note) = match &observation.lookup {
+    let (value_type, note) = match &observation.lookup {
         Lookup::Present {
-            raw_type,
-            data,
-            decoded,
-            ..
+            raw_type, decoded, ..
         } => match decoded {
-            Decoded::Malformed(reason) => (
-                type_name(*raw_type),
-                decode::hex(data),
-                format!("malformed: {reason}"),
-            ),
-            _ => (type_name(*raw_type), decoded.to_string(), String::new()),
+            Decoded::Malformed(reason) => (type_name(*raw_type), format!("malformed: {reason}")),
+            _ => (type_name(*raw_type), String::new()),
         },
-        Lookup::Subkeys { names, .. } => (String::new(), names.join("; "), String::new()),
-        Lookup::Error(error) => (String::new(), String::new(), format!("unreadable: {error}")),
-        Lookup::KeyAbsent | Lookup::ValueAbsent { .. } => Default::default(),
+        Lookup::Error(error) => (String::new(), format!("unreadable: {error}")),
+        _ => Default::default(),
     };
     SettingRow {
         machine: identity.machine.clone(),
@@ -263,13 +308,66 @@ fn setting_row(
         key_path: observation.key_path.clone(),
         value_name: observation.setting.value.to_string(),
         value_type,
-        value_data,
+        value_data: value_data(&observation.lookup),
         present: observation.is_present(),
         last_write: observation
             .last_written()
             .map(filetime::to_iso8601)
             .unwrap_or_default(),
+        changed_by_logs: false,
+        value_before_logs: String::new(),
         note,
+    }
+}
+
+/// The data column: the decoded value, subkey names, or hex when the data is malformed.
+fn value_data(lookup: &Lookup) -> String {
+    match lookup {
+        Lookup::Present {
+            data,
+            decoded: Decoded::Malformed(_),
+            ..
+        } => decode::hex(data),
+        Lookup::Present { decoded, .. } => decoded.to_string(),
+        Lookup::Subkeys { names, .. } => names.join("; "),
+        _ => String::new(),
+    }
+}
+
+/// Marks `row` when the value differs from what the primary file alone holds.
+fn mark_log_changes(row: &mut SettingRow, observation: &Observation, before: &Extraction) {
+    let earlier = before
+        .of(observation.setting)
+        .find(|o| o.key_path == observation.key_path);
+    let unchanged = earlier.is_some_and(|o| same_value(&o.lookup, &observation.lookup));
+    if !unchanged {
+        row.changed_by_logs = true;
+        row.value_before_logs = earlier
+            .filter(|o| o.is_present())
+            .map(|o| value_data(&o.lookup))
+            .unwrap_or_else(|| "(not set)".to_string());
+    }
+}
+
+/// Whether two lookups hold the same value, whatever their key times.
+fn same_value(a: &Lookup, b: &Lookup) -> bool {
+    match (a, b) {
+        (
+            Lookup::Present {
+                raw_type: type_a,
+                data: data_a,
+                ..
+            },
+            Lookup::Present {
+                raw_type: type_b,
+                data: data_b,
+                ..
+            },
+        ) => type_a == type_b && data_a == data_b,
+        (Lookup::Subkeys { names: a, .. }, Lookup::Subkeys { names: b, .. }) => a == b,
+        (Lookup::Present { .. } | Lookup::Subkeys { .. }, _)
+        | (_, Lookup::Present { .. } | Lookup::Subkeys { .. }) => false,
+        _ => true,
     }
 }
 

@@ -18,7 +18,7 @@ use crate::cli::{EXIT_FATAL, ScanArgs};
 use crate::discovery::{self, Collection, DiscoveryOptions};
 use crate::report::Reports;
 
-pub use audit::{MachineReport, audit_machine, audit_unplaced, other_file_row};
+pub use audit::{AuditOptions, MachineReport, audit_machine, audit_unplaced, other_file_row};
 pub use options::{ScanError, ScanOptions};
 pub use summary::Summary;
 
@@ -59,11 +59,14 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
     let mut reports = Reports::create(&options.out, options.format).map_err(ScanError::output)?;
     let progress = progress_bar(&collection, options.quiet);
     let mut summary = Summary::default();
+    let audit_options = AuditOptions {
+        recover: options.recover,
+    };
     for batch in collection.machines.chunks(BATCH_MACHINES) {
         let audited: Vec<MachineReport> = pool.install(|| {
             batch
                 .par_iter()
-                .map(|machine| audit_machine(machine, &progress))
+                .map(|machine| audit_machine(machine, audit_options, &progress))
                 .collect()
         });
         for report in audited {
@@ -71,7 +74,7 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
             report.write(&mut reports).map_err(ScanError::output)?;
         }
     }
-    let unplaced = pool.install(|| audit_unplaced(&collection.unplaced, &progress));
+    let unplaced = pool.install(|| audit_unplaced(&collection.unplaced, audit_options, &progress));
     summary.add(&unplaced);
     unplaced.write(&mut reports).map_err(ScanError::output)?;
     for file in &collection.other_files {

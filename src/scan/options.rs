@@ -54,6 +54,8 @@ pub struct ScanOptions {
     pub quiet: bool,
     /// Severity at which the exit code becomes 3.
     pub fail_on: Option<Severity>,
+    /// Replay the transaction logs of dirty hives.
+    pub recover: bool,
 }
 
 impl ScanOptions {
@@ -82,6 +84,7 @@ impl ScanOptions {
             force: args.force,
             quiet: args.quiet,
             fail_on: args.fail_on,
+            recover: !args.no_recover,
         };
         options.refuse_output_inside_inputs()?;
         Ok(options)

@@ -20,6 +20,8 @@ pub struct Summary {
     pub hives: usize,
     /// Dirty hives read as they are.
     pub dirty: usize,
+    /// Dirty hives whose logs were replayed.
+    pub recovered: usize,
     /// Files that could not be read or are not usable hives.
     pub errors: usize,
     /// Findings per severity.
@@ -48,7 +50,8 @@ impl Summary {
     fn count_status(&mut self, row: &HiveRow) {
         match row.status.as_str() {
             "error" | "unreadable" => self.errors += 1,
-            "dirty" => self.dirty += 1,
+            "dirty" | "dirty-no-logs" | "logs-stale" | "logs-invalid" => self.dirty += 1,
+            "recovered" => self.recovered += 1,
             _ => {}
         }
     }
@@ -72,8 +75,15 @@ impl Summary {
         let findings: usize = self.findings.values().sum();
         let _ = writeln!(
             text,
-            "hiveaudit: {} machines, {} users, {} hives ({} dirty, {} unreadable); {} findings",
-            self.machines, self.users, self.hives, self.dirty, self.errors, findings
+            "hiveaudit: {} machines, {} users, {} hives ({} recovered from logs, {} dirty, {} \
+             unreadable); {} findings",
+            self.machines,
+            self.users,
+            self.hives,
+            self.recovered,
+            self.dirty,
+            self.errors,
+            findings
         );
         if findings > 0 {
             let by_severity: Vec<String> = self
