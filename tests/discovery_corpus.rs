@@ -92,7 +92,7 @@ fn every_corpus_primary_is_found_typed_and_given_its_logs() {
     )
     .expect("manifest is JSON");
     let started = Instant::now();
-    let collection = discover(&[corpus.clone()], &DiscoveryOptions::default());
+    let collection = discover(std::slice::from_ref(&corpus), &DiscoveryOptions::default());
     eprintln!("discovered the corpus in {:?}", started.elapsed());
     let hives = hives_by_path(&collection);
     let primaries: Vec<&Value> = manifest
