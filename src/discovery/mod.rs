@@ -6,8 +6,29 @@
 //! machines by the collection's layout (KAPE trees, a folder per machine, folders of loose
 //! hives from many machines); user hives that cannot be placed are kept apart, never guessed.
 
-use std::path::PathBuf;
+//!
+//! The work is split into steps, one module each: [`walk`] lists the inputs without opening
+//! special files, [`sniff`] reads each file's first 4,096 bytes, [`logs`] attaches transaction
+//! logs, and [`layout`] groups hives into machines, with [`identity`] naming users and
+//! [`names`] holding the file-name rules they share.
 
+mod identity;
+mod layout;
+mod logs;
+mod names;
+mod sniff;
+mod walk;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use self::layout::FoundHive;
+use self::sniff::{LogFile, Sniffed};
+use self::walk::{Entry, Found};
 use crate::hive::{BaseBlock, DetectedBy, HiveKind};
 use crate::source::Evidence;
 
@@ -117,7 +138,53 @@ pub enum OtherStatus {
 }
 
 /// Walks `inputs` and returns what they hold.
+///
+/// Never fails and never writes: entries that cannot be read become [`OtherStatus::Unreadable`]
+/// rows, special files [`OtherStatus::Skipped`] rows, and the walk goes on. A path reached
+/// through two inputs is reported once, from the first. Each file is read up to its first
+/// 4,096 bytes; a hive whose embedded name does not say what it is is also mapped so that its
+/// root key can be probed.
 pub fn discover(inputs: &[PathBuf], options: &DiscoveryOptions) -> Collection {
-    let _ = (inputs, options);
-    Collection::default()
+    let sniffed: Vec<(PathBuf, Sniffed)> = walk::walk(inputs, &options.exclude)
+        .into_par_iter()
+        .map(|entry| (entry.root.clone(), sniff_entry(entry)))
+        .collect();
+    let mut hives = Vec::new();
+    let mut logs = Vec::new();
+    let mut other_files = Vec::new();
+    for (root, item) in sniffed {
+        match item {
+            Sniffed::Hive(hive) => hives.push(FoundHive { hive, root }),
+            Sniffed::Log(log) => logs.push(log),
+            Sniffed::Other(row) => other_files.push(row),
+        }
+    }
+    other_files.extend(attach_logs(&mut hives, logs));
+    other_files.sort_by(|a, b| Path::new(&a.path).cmp(Path::new(&b.path)));
+    let (machines, unplaced) = layout::group(hives);
+    Collection {
+        machines,
+        unplaced,
+        other_files,
+    }
+}
+
+/// Sniffs a regular file; turns special and unreadable entries into rows.
+fn sniff_entry(entry: Entry) -> Sniffed {
+    let (size, status) = match entry.found {
+        Found::File(size) => return sniff::sniff(&entry.path, size),
+        Found::Special(reason) => (None, OtherStatus::Skipped(reason)),
+        Found::Unreadable(error) => (None, OtherStatus::Unreadable(error)),
+    };
+    Sniffed::Other(OtherFile {
+        path: entry.path.display().to_string(),
+        size,
+        status,
+    })
+}
+
+fn attach_logs(hives: &mut [FoundHive], logs: Vec<LogFile>) -> Vec<OtherFile> {
+    let mut targets: Vec<&mut DiscoveredHive> =
+        hives.iter_mut().map(|found| &mut found.hive).collect();
+    logs::attach(&mut targets, logs)
 }

@@ -110,10 +110,21 @@ pub fn detect(
     if let Some(kind) = view.and_then(from_structure) {
         return (kind, DetectedBy::Structure);
     }
-    if let Some(kind) = from_file_name(file_name) {
+    // SYSTEM is known by its root keys alone: a root that lists cleanly without them is not a
+    // SYSTEM hive, whatever the file is called (Windows Sandbox's `System_Delta` differencing
+    // hive has ControlSet001 but no Select).
+    let not_system = view.is_some_and(root_lists_cleanly);
+    if let Some(kind) =
+        from_file_name(file_name).filter(|&kind| !(not_system && kind == HiveKind::System))
+    {
         return (kind, DetectedBy::FileName);
     }
     (HiveKind::Other, DetectedBy::Nothing)
+}
+
+/// True when the root key's subkeys can be listed: the structure probe saw the whole root.
+fn root_lists_cleanly(view: &HiveView<'_>) -> bool {
+    view.root().and_then(|root| root.subkey_names()).is_ok()
 }
 
 /// The kind named by the last component of the path Windows stored in the base block.
@@ -231,6 +242,7 @@ fn is_control_set(folded: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hive::base_block::{BASE_BLOCK_SIZE, checksum};
 
     #[test]
     fn embedded_names_decide_first() {
@@ -260,6 +272,56 @@ mod tests {
         assert_eq!(from_file_name("alice.ntuser"), Some(HiveKind::NtUser));
         assert_eq!(from_file_name("SOFTWARE"), Some(HiveKind::Software));
         assert_eq!(from_file_name("notes.txt"), None);
+    }
+
+    /// A hive whose root key `ROOT` has no subkeys and no values.
+    fn empty_hive() -> Vec<u8> {
+        let mut bytes = vec![0u8; 2 * BASE_BLOCK_SIZE];
+        let mut put = |at: usize, field: &[u8]| bytes[at..at + field.len()].copy_from_slice(field);
+        put(0, b"regf");
+        for (at, value) in [
+            (4, 1u32),
+            (8, 1),
+            (20, 1),
+            (24, 5),
+            (36, 0x20),
+            (40, 0x1000),
+        ] {
+            put(at, &value.to_le_bytes());
+        }
+        put(BASE_BLOCK_SIZE, b"hbin");
+        put(BASE_BLOCK_SIZE + 8, &0x1000u32.to_le_bytes());
+        let nk = BASE_BLOCK_SIZE + 0x20;
+        put(nk, &(-0x60i32).to_le_bytes());
+        put(nk + 4, b"nk");
+        put(nk + 6, &0x2Cu16.to_le_bytes());
+        for field in [28, 32, 40, 44, 48] {
+            put(nk + 4 + field, &u32::MAX.to_le_bytes());
+        }
+        put(nk + 4 + 72, &4u16.to_le_bytes());
+        put(nk + 4 + 76, b"ROOT");
+        let sum = checksum(&bytes);
+        bytes[508..512].copy_from_slice(&sum.to_le_bytes());
+        bytes
+    }
+
+    #[test]
+    fn a_root_without_system_keys_overrules_a_system_file_name() {
+        let bytes = empty_hive();
+        let view = HiveView::open(&bytes).unwrap();
+        assert!(root_lists_cleanly(&view));
+        assert_eq!(
+            detect("", Some(&view), "System_Delta"),
+            (HiveKind::Other, DetectedBy::Nothing)
+        );
+        assert_eq!(
+            detect("", None, "System_Delta"),
+            (HiveKind::System, DetectedBy::FileName)
+        );
+        assert_eq!(
+            detect("", Some(&view), "host5_software.hiv"),
+            (HiveKind::Software, DetectedBy::FileName)
+        );
     }
 
     #[test]

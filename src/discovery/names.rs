@@ -1,0 +1,194 @@
+//! What file and folder names say: transaction-log names, names that claim a hive, the parts
+//! of a renamed hive's name, and the folder names of a Windows tree.
+//!
+//! Names are hints only. Content decides whether a file is a hive; names are used when content
+//! cannot decide (a 0-byte RegBack copy) and to place renamed hives in a folder of loose hives.
+
+use std::path::Path;
+
+use crate::hive::{HiveKind, kind};
+
+/// Suffixes of transaction logs, lower case.
+const LOG_SUFFIXES: [&str; 3] = [".log", ".log1", ".log2"];
+
+/// Extensions analysts and tools give hive files, lower case (besides the hive-type tokens
+/// themselves, as in `alice.ntuser`).
+const HIVE_EXTENSIONS: [&str; 6] = ["dat", "hiv", "hive", "hve", "man", "sav"];
+
+/// Folders that hold user profiles at a Windows root, lower case.
+pub(super) const PROFILE_ROOTS: [&str; 2] = ["users", "documents and settings"];
+
+/// The name of the hive a transaction log belongs to (`ntuser.dat.LOG1` → `ntuser.dat`), or
+/// `None` when `name` does not end in `.LOG`, `.LOG1` or `.LOG2` (any letter case).
+pub(super) fn log_base(name: &str) -> Option<&str> {
+    let lower = name.to_ascii_lowercase();
+    LOG_SUFFIXES
+        .iter()
+        .find(|suffix| lower.len() > suffix.len() && lower.ends_with(*suffix))
+        // ASCII lower-casing keeps byte offsets, and the suffix is ASCII: a char boundary.
+        .map(|suffix| &name[..name.len() - suffix.len()])
+}
+
+/// True when a file name alone says "hive": it carries a hive-type token (`SYSTEM`,
+/// `host5_system.hiv`, `alice.ntuser`) and no extension of some other format (`.txt`, `.xz`).
+pub(super) fn claims_hive(name: &str) -> bool {
+    kind::from_file_name(name).is_some() && extension(name).is_none_or(is_hive_extension)
+}
+
+fn extension(name: &str) -> Option<&str> {
+    Path::new(name).extension().and_then(|ext| ext.to_str())
+}
+
+fn is_hive_extension(ext: &str) -> bool {
+    let lower = ext.to_ascii_lowercase();
+    HIVE_EXTENSIONS.contains(&lower.as_str()) || kind::from_file_name(&lower).is_some()
+}
+
+/// A hive's file name without its hive extension and its hive-type token, separators
+/// trimmed: `host5_system.hiv` → `host5`, `host5_alice.ntuser` → `host5_alice`,
+/// `NTUSER.DAT` → empty.
+pub(super) fn name_rest(name: &str, kind: HiveKind) -> String {
+    let stem = match extension(name) {
+        Some(ext) if is_hive_extension(ext) => &name[..name.len() - ext.len() - 1],
+        _ => name,
+    };
+    let token = kind.label();
+    let Some((start, end)) = token_spans(stem)
+        .into_iter()
+        .filter(|_| kind != HiveKind::Other)
+        .find(|&(start, end)| stem[start..end].eq_ignore_ascii_case(token))
+    else {
+        return stem.trim_matches(is_separator).to_string();
+    };
+    let before = stem[..start].trim_end_matches(is_separator);
+    let after = stem[end..].trim_start_matches(is_separator);
+    let joint = if before.is_empty() || after.is_empty() {
+        ""
+    } else {
+        &stem[before.len()..start]
+    };
+    format!("{before}{joint}{after}")
+        .trim_matches(is_separator)
+        .to_string()
+}
+
+/// Byte ranges of the alphanumeric runs in `text`.
+fn token_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (at, c) in text.char_indices() {
+        if !is_separator(c) {
+            start.get_or_insert(at);
+        } else if let Some(begun) = start.take() {
+            spans.push((begun, at));
+        }
+    }
+    if let Some(begun) = start {
+        spans.push((begun, text.len()));
+    }
+    spans
+}
+
+/// Characters that separate the parts of a renamed hive's name.
+pub(super) fn is_separator(c: char) -> bool {
+    !c.is_alphanumeric()
+}
+
+/// What follows `prefix` in `rest` (ASCII case-insensitive), separators trimmed: `Some("")`
+/// when `rest` is exactly the prefix, `None` when `rest` does not start with the prefix as a
+/// whole part (`host5` starts `host5_alice`, not `host55_alice`).
+pub(super) fn after_prefix<'a>(rest: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = rest.get(..prefix.len())?;
+    let tail = &rest[prefix.len()..];
+    let whole_part = tail.chars().next().is_none_or(is_separator);
+    (!prefix.is_empty() && head.eq_ignore_ascii_case(prefix) && whole_part)
+        .then(|| tail.trim_matches(is_separator))
+}
+
+/// True for a drive-letter folder as collectors write it: `C`, `C:`, `C%3A`.
+pub(super) fn is_drive(name: &str) -> bool {
+    let mut chars = name.chars();
+    let letter = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+    let rest = chars.as_str();
+    letter && (rest.is_empty() || rest == ":" || rest.eq_ignore_ascii_case("%3a"))
+}
+
+/// True for the folder of a previous Windows installation (`Windows.old`, `Windows.old.000`).
+pub(super) fn is_windows_old(name: &str) -> bool {
+    name.to_ascii_lowercase().starts_with("windows.old")
+}
+
+/// True when two names are the same, ignoring letter case.
+pub(super) fn same_name(a: &str, b: &str) -> bool {
+    a.to_lowercase() == b.to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_names_in_any_case() {
+        assert_eq!(log_base("ntuser.dat.LOG1"), Some("ntuser.dat"));
+        assert_eq!(
+            log_base("transactions_ntuser.dat.log2"),
+            Some("transactions_ntuser.dat")
+        );
+        assert_eq!(log_base("SYSTEM.LOG"), Some("SYSTEM"));
+        assert_eq!(log_base(".log1"), None);
+        assert_eq!(log_base("SYSTEM.LOG1.xz"), None);
+        assert_eq!(log_base("NTUSER.DAT"), None);
+    }
+
+    #[test]
+    fn names_that_claim_a_hive() {
+        for name in [
+            "SYSTEM",
+            "NTUSER.DAT",
+            "host5_system.hiv",
+            "alice.ntuser",
+            "host6_SOFTWARE",
+        ] {
+            assert!(claims_hive(name), "{name}");
+        }
+        for name in ["NTUSER.DAT.xz", "system.txt", "notes", "SYSTEM.LOG1"] {
+            assert!(!claims_hive(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn rest_of_a_renamed_name() {
+        assert_eq!(name_rest("host5_system.hiv", HiveKind::System), "host5");
+        assert_eq!(name_rest("host6_SYSTEM", HiveKind::System), "host6");
+        assert_eq!(name_rest("SYSTEM", HiveKind::System), "");
+        assert_eq!(name_rest("NTUSER.DAT", HiveKind::NtUser), "");
+        assert_eq!(
+            name_rest("host5_alice.ntuser", HiveKind::NtUser),
+            "host5_alice"
+        );
+        assert_eq!(name_rest("alice_NTUSER.DAT", HiveKind::NtUser), "alice");
+        assert_eq!(
+            name_rest("web-01_system_old", HiveKind::System),
+            "web-01_old"
+        );
+        assert_eq!(name_rest("host7.hiv", HiveKind::Software), "host7");
+    }
+
+    #[test]
+    fn prefixes_match_whole_parts() {
+        assert_eq!(after_prefix("host5_alice", "HOST5"), Some("alice"));
+        assert_eq!(after_prefix("host5", "host5"), Some(""));
+        assert_eq!(after_prefix("host55_alice", "host5"), None);
+        assert_eq!(after_prefix("alice", ""), None);
+    }
+
+    #[test]
+    fn drive_folders() {
+        for name in ["C", "c:", "D", "C%3A", "e%3a"] {
+            assert!(is_drive(name), "{name}");
+        }
+        for name in ["CD", "", "host1", "C%3"] {
+            assert!(!is_drive(name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! Recognising hives and transaction logs by content: the first 4,096 bytes, and a look at the
+//! root key only when the embedded name does not say what the hive is.
+
+use std::path::Path;
+
+use super::{DiscoveredHive, OtherFile, OtherStatus, names};
+use crate::hive::base_block::BASE_BLOCK_SIZE;
+use crate::hive::{BaseBlock, DetectedBy, HiveKind, HiveView, guarded, kind};
+use crate::source::Evidence;
+
+/// What one regular file is.
+#[derive(Debug)]
+pub(super) enum Sniffed {
+    /// A primary hive, or a file whose name claims one (then without a header).
+    Hive(DiscoveredHive),
+    /// A transaction log, or a file named like one (not yet known to sit beside its hive).
+    Log(LogFile),
+    /// Anything else.
+    Other(OtherFile),
+}
+
+/// A transaction log candidate.
+#[derive(Debug)]
+pub(super) struct LogFile {
+    /// Where it is.
+    pub evidence: Evidence,
+    /// Its size in bytes.
+    pub size: u64,
+    /// True when its base block says it is a log; false when only its name does.
+    pub by_content: bool,
+}
+
+/// Reads the first 4,096 bytes of the regular file at `path` and decides what it is.
+pub(super) fn sniff(path: &Path, size: u64) -> Sniffed {
+    let evidence = Evidence::File(path.to_path_buf());
+    let name = evidence.file_name();
+    let prefix = match evidence.read_prefix(BASE_BLOCK_SIZE) {
+        Ok(prefix) => prefix,
+        Err(err) if names::claims_hive(&name) => {
+            return Sniffed::Hive(named_only(evidence, size, format!("cannot read: {err}")));
+        }
+        Err(err) => return other(&evidence, size, OtherStatus::Unreadable(err.to_string())),
+    };
+    match BaseBlock::parse(&prefix) {
+        Ok(header) if header.file_type.is_log() => Sniffed::Log(LogFile {
+            evidence,
+            size,
+            by_content: true,
+        }),
+        Ok(header) => Sniffed::Hive(typed(evidence, size, header)),
+        Err(_) if names::log_base(&name).is_some() => Sniffed::Log(LogFile {
+            evidence,
+            size,
+            by_content: false,
+        }),
+        Err(err) if names::claims_hive(&name) => {
+            Sniffed::Hive(named_only(evidence, size, err.to_string()))
+        }
+        Err(_) => other(&evidence, size, OtherStatus::NotHive),
+    }
+}
+
+/// A hive with a base block, typed by embedded name, structure and file name.
+fn typed(evidence: Evidence, size: u64, header: BaseBlock) -> DiscoveredHive {
+    let (kind, detected_by) = detect_kind(&evidence, &header.embedded_name);
+    DiscoveredHive {
+        evidence,
+        size,
+        header: Some(header),
+        header_error: None,
+        kind,
+        detected_by,
+        logs: Vec::new(),
+    }
+}
+
+/// Asks the embedded name first; maps the file and probes its root key only when the name
+/// does not decide. A hive that cannot be opened is typed without its structure.
+fn detect_kind(evidence: &Evidence, embedded_name: &str) -> (HiveKind, DetectedBy) {
+    let file_name = evidence.file_name();
+    if kind::from_embedded_name(embedded_name).is_none() {
+        let probed = evidence.open().ok().and_then(|bytes| {
+            guarded(|| {
+                let view = HiveView::open(&bytes)?;
+                Ok(kind::detect(embedded_name, Some(&view), &file_name))
+            })
+            .ok()
+        });
+        if let Some(decided) = probed {
+            return decided;
+        }
+    }
+    kind::detect(embedded_name, None, &file_name)
+}
+
+/// A file without a usable base block whose name says it is a hive: kept as a hive so that it
+/// shows up, as an error, with its machine.
+fn named_only(evidence: Evidence, size: u64, error: String) -> DiscoveredHive {
+    let (kind, detected_by) = kind::detect("", None, &evidence.file_name());
+    DiscoveredHive {
+        evidence,
+        size,
+        header: None,
+        header_error: Some(error),
+        kind,
+        detected_by,
+        logs: Vec::new(),
+    }
+}
+
+fn other(evidence: &Evidence, size: u64, status: OtherStatus) -> Sniffed {
+    Sniffed::Other(OtherFile {
+        path: evidence.display_path(),
+        size: Some(size),
+        status,
+    })
+}
