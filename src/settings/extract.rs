@@ -119,7 +119,7 @@ impl Extraction {
     pub fn of<'e>(&'e self, setting: &'static Setting) -> impl Iterator<Item = &'e Observation> {
         self.observations
             .iter()
-            .filter(move |o| std::ptr::eq(o.setting, setting))
+            .filter(move |o| o.setting.id == setting.id)
     }
 
     /// The first observation of `setting` (settings without placeholders have exactly one).

@@ -170,15 +170,23 @@ impl MachineFacts {
         Role::from_product_type(self.product_type())
     }
 
-    /// The build number (`CurrentBuild`, else `CurrentBuildNumber`).
+    /// The build number: `CurrentBuild` when it is a number (NT 4.0 stored other text there),
+    /// else `CurrentBuildNumber`.
     pub fn build(&self) -> Option<&str> {
+        let numeric = |b: &&str| !b.is_empty() && b.bytes().all(|c| c.is_ascii_digit());
         self.software_text(&CURRENT_BUILD)
+            .filter(numeric)
             .or_else(|| self.software_text(&CURRENT_BUILD_NUMBER))
     }
 
-    /// The OS as people name it; Windows 11 is told apart from 10 by its build.
+    /// The OS as people name it; Windows 11 is told apart from 10 by its build. Versions
+    /// without a ProductName (NT 4.0) are named from CurrentVersion.
     pub fn os_name(&self) -> Option<String> {
-        let product = self.software_text(&PRODUCT_NAME)?;
+        let Some(product) = self.software_text(&PRODUCT_NAME) else {
+            return self
+                .software_text(&CURRENT_VERSION)
+                .map(|version| format!("Windows NT {version}"));
+        };
         let build: u32 = self.build().and_then(|b| b.parse().ok()).unwrap_or(0);
         if build >= 22000 && product.contains("Windows 10") {
             return Some(product.replacen("Windows 10", "Windows 11", 1));

@@ -132,7 +132,9 @@ pub fn scan_lists_every_primary_with_type_and_state(corpus: &Path) -> Result<(),
             })?,
         }
         let status = row["status"].as_str();
-        if header["dirty"] == true {
+        // The manifest's `dirty` compares sequence numbers only; a wrong checksum is dirty too.
+        let dirty = header["dirty"] == true || header["checksum_ok"] == false;
+        if dirty {
             check(status != "clean", || {
                 format!("{path}: dirty hive reported clean")
             })?;
@@ -141,7 +143,7 @@ pub fn scan_lists_every_primary_with_type_and_state(corpus: &Path) -> Result<(),
                 format!("{path}: clean hive reported {status}")
             })?;
         }
-        if record["hive_type"].as_str().is_some_and(|t| t != "other") && header["dirty"] == false {
+        if record["hive_type"].as_str().is_some_and(|t| t != "other") && !dirty {
             check(status == "clean", || {
                 format!("{path}: readable hive reported {status}: {}", row["detail"])
             })?;
