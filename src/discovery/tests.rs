@@ -190,6 +190,14 @@ fn kape_tree_with_two_users_and_lower_case_logs() {
             "case/HOST1/C/Windows.old/Windows/System32/config/SYSTEM",
             SYSTEM,
         )
+        .hive(
+            "case/HOST1/C/Boot/BCD",
+            "\\Device\\HarddiskVolume1\\Boot\\BCD",
+        )
+        .hive(
+            "case/HOST1/C/Windows/AppCompat/Programs/Amcache.hve",
+            "\\AppCompat\\Programs\\Amcache.hve",
+        )
         .hive("case/HOST2/C%3A/windows/system32/config/system", SYSTEM)
         .hive("case/HOST3/Windows/System32/config/SOFTWARE", SOFTWARE);
     assert_lines(
@@ -201,7 +209,9 @@ fn kape_tree_with_two_users_and_lower_case_logs() {
             "HOST1: user LocalService(ProfileFolder) NTUSER case/HOST1/C/Windows/ServiceProfiles/LocalService/NTUSER.DAT",
             "HOST1: user systemprofile(ProfileFolder) NTUSER case/HOST1/C/Windows/System32/config/systemprofile/ntuser.dat",
             "HOST1: user bob(ProfileFolder) NTUSER case/HOST1/c/users/bob/ntuser.dat",
+            "HOST1: other BCD case/HOST1/C/Boot/BCD",
             "HOST1: other UsrClass case/HOST1/C/Users/alice/AppData/Local/Microsoft/Windows/UsrClass.dat",
+            "HOST1: other Amcache case/HOST1/C/Windows/AppCompat/Programs/Amcache.hve",
             "HOST1: other SYSTEM case/HOST1/C/Windows/System32/config/RegBack/SYSTEM no-header",
             "HOST1: other SAM case/HOST1/C/Windows/System32/config/SAM",
             "HOST1: other SYSTEM case/HOST1/C/Windows.old/Windows/System32/config/SYSTEM",

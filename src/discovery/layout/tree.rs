@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 
 use super::super::names;
-use super::{FoundHive, Placement, Role, UserHint, file_name_user, folder_label};
+use super::{FoundHive, Placement, Role, UserHint, folder_label, user_in_file_name};
 
 /// Folders that follow `Windows` at the root of a Windows installation, lower case.
 const WINDOWS_CHILDREN: [&str; 4] = ["system32", "syswow64", "serviceprofiles", "appcompat"];
@@ -22,7 +22,8 @@ const WINDOWS_CHILDREN: [&str; 4] = ["system32", "syswow64", "serviceprofiles", 
 /// Where a hive sits in a Windows tree, if it does.
 pub(super) fn place(found: &FoundHive) -> Option<Placement> {
     let dirs = folders_below(&found.root, found.hive.evidence.path())?;
-    let anchor = windows_anchor(&dirs).or_else(|| profile_anchor(&dirs))?;
+    let windows = windows_anchor(&dirs);
+    let anchor = windows.or_else(|| profile_anchor(&dirs))?;
     let (root_len, previous_install) = machine_root(&dirs[..anchor]);
     let key: PathBuf = found
         .root
@@ -41,9 +42,10 @@ pub(super) fn place(found: &FoundHive) -> Option<Placement> {
         role,
         hint: UserHint {
             profile,
-            file_name: file_name_user(&found.hive, None),
+            file_name: user_in_file_name(&found.hive, None),
             folder: None,
         },
+        installation: windows.is_some(),
     })
 }
 
