@@ -17,12 +17,13 @@
 //! # Layouts
 //! * Windows trees, any letter case: `<m>/[C|C:|C%3A/][Windows.old/]Windows/System32/config/`,
 //!   `<m>/.../Users/<u>/`, `Documents and Settings/<u>/`, `Windows/ServiceProfiles/<u>/`,
-//!   `config/systemprofile/`. The machine id is `<m>` relative to the input (the input's own
+//!   `config/systemprofile/`, and Velociraptor's `<m>/uploads/<accessor>/<volume>/...` (drive or
+//!   shadow copy, URL-encoded). The machine id is `<m>` relative to the input (the input's own
 //!   name when `<m>` is the input). The live SYSTEM/SOFTWARE is the one in
 //!   `Windows/System32/config` named `SYSTEM`/`SOFTWARE`, first by path when there are
-//!   several (drive `C` before `D`); RegBack and Windows.old copies, UsrClass, SAM, Amcache,
-//!   BCD and any other hive below `<m>` are `others`, as are NTUSER hives not directly in a
-//!   live profile folder. A one-letter folder just above `Windows` is read as a drive letter.
+//!   several (drive `C` before `D`); RegBack, Windows.old and shadow copies, UsrClass, SAM,
+//!   Amcache, BCD and any other hive below `<m>` are `others`, as are NTUSER hives not directly
+//!   in a live profile folder. A one-letter folder just above `Windows` is read as a drive.
 //! * A folder directly holding one SYSTEM (and at most one SOFTWARE, with no clashing
 //!   file-name prefix) is one machine, labelled with its path; every hive in or below it
 //!   belongs to it unless a nearer folder decides otherwise.

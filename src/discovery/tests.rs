@@ -248,6 +248,39 @@ fn xp_layout_and_an_input_that_is_the_machine_folder() {
 }
 
 #[test]
+fn velociraptor_collection_with_a_shadow_copy() {
+    let tree = Tree::new();
+    let shadow = "%5C%5C%3F%5CGLOBALROOT%5CDevice%5CHarddiskVolumeShadowCopy1";
+    tree.hive(
+        "case/host1/uploads/auto/C%3A/Windows/System32/config/SYSTEM",
+        SYSTEM,
+    )
+    .hive(
+        &format!("case/host1/uploads/ntfs/{shadow}/Windows/System32/config/SYSTEM"),
+        SYSTEM,
+    )
+    .hive(
+        &format!("case/host1/uploads/ntfs/{shadow}/Users/alice/NTUSER.DAT"),
+        &ntuser_of("alice"),
+    )
+    .hive(
+        "case/host1/uploads/ntfs/%5C%5C.%5CC%3A/Users/alice/NTUSER.DAT",
+        &ntuser_of("alice"),
+    );
+    assert_lines(
+        tree.discover(&["case"], &[]),
+        &[
+            "host1: system SYSTEM case/host1/uploads/auto/C%3A/Windows/System32/config/SYSTEM",
+            "host1: user alice(ProfileFolder) NTUSER case/host1/uploads/ntfs/%5C%5C.%5CC%3A/Users/alice/NTUSER.DAT",
+            &format!("host1: other NTUSER case/host1/uploads/ntfs/{shadow}/Users/alice/NTUSER.DAT"),
+            &format!(
+                "host1: other SYSTEM case/host1/uploads/ntfs/{shadow}/Windows/System32/config/SYSTEM"
+            ),
+        ],
+    );
+}
+
+#[test]
 fn several_live_systems_in_one_machine_keep_the_first_drive() {
     let tree = Tree::new();
     tree.hive("m/D/Windows/System32/config/SYSTEM", SYSTEM)
