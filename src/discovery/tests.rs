@@ -433,6 +433,32 @@ fn logs_without_a_hive() {
     );
 }
 
+#[test]
+fn logs_match_in_any_case_but_never_an_ambiguous_hive() {
+    let tree = Tree::new();
+    tree.hive("data/transactions_NTUSER.DAT", &ntuser_of("tony"))
+        .log("data/transactions_ntuser.dat.log1", NTUSER)
+        .file("data/transactions_ntuser.dat.log2", b"")
+        .hive("dup/SYSTEM", SYSTEM)
+        .hive("dup/system", SYSTEM)
+        .log("dup/SYSTEM.LOG1", SYSTEM)
+        .log("dup/System.LOG2", SYSTEM);
+    let lines = tree.discover(&["data", "dup"], &[]);
+    let logs: Vec<&String> = lines.iter().filter(|l| l.contains("log")).collect();
+    assert_eq!(
+        logs,
+        [
+            "SYSTEM: system SYSTEM dup/SYSTEM logs=SYSTEM.LOG1",
+            "unplaced tony(EmbeddedPath) NTUSER data/transactions_NTUSER.DAT logs=transactions_ntuser.dat.log1,transactions_ntuser.dat.log2",
+            "file data/transactions_ntuser.dat.log1 log of data/transactions_NTUSER.DAT",
+            "file data/transactions_ntuser.dat.log2 log of data/transactions_NTUSER.DAT",
+            "file dup/SYSTEM.LOG1 log of dup/SYSTEM",
+            "file dup/System.LOG2 log of -",
+        ],
+        "{lines:#?}"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn fifo_named_like_a_hive_is_skipped_unopened() {
