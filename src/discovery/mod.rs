@@ -77,9 +77,8 @@ pub struct DiscoveryOptions {
 pub struct Collection {
     /// Machines, sorted by id.
     pub machines: Vec<MachineInputs>,
-    /// Hives that belong to no machine that could be identified, sorted by path. NTUSER and
-    /// UsrClass hives carry the user their embedded path or file name gives; hives of other
-    /// kinds have none.
+    /// Hives that belong to no machine that could be identified, sorted by path. NTUSER hives
+    /// carry the user their embedded path or file name gives; hives of other kinds have none.
     pub unplaced: Vec<UserHive>,
     /// Files that are not hives: logs, other files, skipped and unreadable entries, by path.
     pub other_files: Vec<OtherFile>,
