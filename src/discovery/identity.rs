@@ -3,7 +3,8 @@
 //! In order: the Windows profile folder it was collected from (`Users\alice\NTUSER.DAT`), the
 //! profile path Windows stored in its base block, the user part of a renamed file's name
 //! (`alice.ntuser`, `host5_alice.ntuser`), and last the collection sub-folder it sits in inside
-//! a machine folder (`host1/alice/NTUSER.DAT`). Only user hives (NTUSER, UsrClass) get a user.
+//! a machine folder (`host1/alice/NTUSER.DAT`). Only NTUSER hives get a user: UsrClass hives
+//! store no profile path, and their file names rarely carry one.
 
 use super::{DiscoveredHive, UserHive, UserSource, names};
 use crate::hive::HiveKind;
@@ -24,7 +25,7 @@ pub(super) struct UserHint {
 
 /// Names the user of `hive` from `hint` and its base block.
 pub(super) fn identify(hive: DiscoveredHive, hint: UserHint) -> UserHive {
-    let (user, user_source) = if matches!(hive.kind, HiveKind::NtUser | HiveKind::UsrClass) {
+    let (user, user_source) = if hive.kind == HiveKind::NtUser {
         find_user(&hive, hint)
     } else {
         (None, UserSource::Unknown)

@@ -4,9 +4,11 @@
 //! 1. [`tree`]: it sits in a Windows tree recreated by a collector (KAPE and the like):
 //!    `<m>/[drive/][Windows.old/]Windows/System32/config/...`, `.../Users/<u>/...`. The machine
 //!    is `<m>`.
-//! 2. [`loose`]: the nearest folder at or above it that holds SYSTEM hives decides: a folder
-//!    with one SYSTEM (and at most one SOFTWARE) is one machine; a folder with several is a
-//!    folder of loose hives from many machines, joined by file-name prefix.
+//! 2. [`loose`]: the nearest folder at or above it that either holds SYSTEM hives or is the
+//!    machine folder of a Windows installation found by rule 1 decides: a folder with one
+//!    SYSTEM (and at most one SOFTWARE) is one machine; a folder with several is a folder of
+//!    loose hives from many machines, joined by file-name prefix; below an installation's
+//!    machine folder (`<m>/C/Boot/BCD`), the hive is one of that machine's other hives.
 //! 3. Otherwise the hive is unplaced.
 //!
 //! Within a machine, a hive is a *primary* candidate when it sits where the live copy sits
@@ -45,6 +47,9 @@ struct Placement {
     role: Role,
     /// What the layout says about the hive's user.
     hint: UserHint,
+    /// The machine folder holds a Windows installation (`Windows/System32`, ...), so every
+    /// other hive below it came from that machine too.
+    installation: bool,
 }
 
 /// How a hive serves its machine.
@@ -72,13 +77,17 @@ impl Role {
 /// Groups `found` into machines (sorted by id) and unplaced hives (sorted by path).
 pub(super) fn group(found: Vec<FoundHive>) -> (Vec<MachineInputs>, Vec<UserHive>) {
     let in_tree: Vec<Option<Placement>> = found.iter().map(tree::place).collect();
-    let folders = loose::Folders::new(
-        found
-            .iter()
-            .zip(&in_tree)
-            .filter(|(_, placed)| placed.is_none())
-            .map(|(hive, _)| hive),
-    );
+    let installations = in_tree
+        .iter()
+        .flatten()
+        .filter(|placed| placed.installation)
+        .map(|placed| (placed.key.clone(), placed.id.clone()));
+    let loose_hives = found
+        .iter()
+        .zip(&in_tree)
+        .filter(|(_, placed)| placed.is_none())
+        .map(|(hive, _)| hive);
+    let folders = loose::Folders::new(loose_hives, installations);
     let mut machines: BTreeMap<PathBuf, Builder> = BTreeMap::new();
     let mut unplaced = Vec::new();
     for (item, placed) in found.into_iter().zip(in_tree) {
@@ -89,7 +98,7 @@ pub(super) fn group(found: Vec<FoundHive>) -> (Vec<MachineInputs>, Vec<UserHive>
                 .hives
                 .push((item.hive, placement.role, placement.hint)),
             None => {
-                let hint = unplaced_hint(&item);
+                let hint = unplaced_hint(&item.hive);
                 unplaced.push(identity::identify(item.hive, hint));
             }
         }
@@ -99,15 +108,15 @@ pub(super) fn group(found: Vec<FoundHive>) -> (Vec<MachineInputs>, Vec<UserHive>
 }
 
 /// A hive with no machine keeps the user its file name suggests.
-fn unplaced_hint(found: &FoundHive) -> UserHint {
+fn unplaced_hint(hive: &DiscoveredHive) -> UserHint {
     UserHint {
-        file_name: file_name_user(&found.hive, None),
+        file_name: user_in_file_name(hive, None),
         ..UserHint::default()
     }
 }
 
 /// The user part of a hive's file name, after the machine prefix when there is one.
-fn file_name_user(hive: &DiscoveredHive, machine_prefix: Option<&str>) -> Option<String> {
+fn user_in_file_name(hive: &DiscoveredHive, machine_prefix: Option<&str>) -> Option<String> {
     let rest = names::name_rest(&hive.evidence.file_name(), hive.kind);
     identity::file_name_user(&rest, machine_prefix)
 }

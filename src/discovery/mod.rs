@@ -5,12 +5,45 @@
 //! transaction log attached to its hive, or as something else. Hives are then grouped into
 //! machines by the collection's layout (KAPE trees, a folder per machine, folders of loose
 //! hives from many machines); user hives that cannot be placed are kept apart, never guessed.
-
 //!
-//! The work is split into steps, one module each: [`walk`] lists the inputs without opening
-//! special files, [`sniff`] reads each file's first 4,096 bytes, [`logs`] attaches transaction
-//! logs, and [`layout`] groups hives into machines, with [`identity`] naming users and
-//! [`names`] holding the file-name rules they share.
+//! # What is a hive
+//! A file whose base block parses and says "primary". A file that does not start with a base
+//! block (0-byte RegBack copy, damaged, unreadable) is still reported as a hive, without a
+//! header and with `header_error` set, when its name says hive (`SYSTEM`, `NTUSER.DAT`,
+//! `host5_system.hiv`, not `ntuser.dat.xz`), so that it shows up as an error with its machine.
+//! A base block saying "log" makes a log; a file without a base block is taken for a log only
+//! when it has a log's name *and* its hive is beside it (a 0-byte `.LOG2` is normal).
+//!
+//! # Layouts
+//! * Windows trees, any letter case: `<m>/[C|C:|C%3A/][Windows.old/]Windows/System32/config/`,
+//!   `<m>/.../Users/<u>/`, `Documents and Settings/<u>/`, `Windows/ServiceProfiles/<u>/`,
+//!   `config/systemprofile/`, and Velociraptor's `<m>/uploads/<accessor>/<volume>/...` (drive or
+//!   shadow copy, URL-encoded). The machine id is `<m>` relative to the input (the input's own
+//!   name when `<m>` is the input). The live SYSTEM/SOFTWARE is the one in
+//!   `Windows/System32/config` named `SYSTEM`/`SOFTWARE`, first by path when there are
+//!   several (drive `C` before `D`); RegBack, Windows.old and shadow copies, UsrClass, SAM,
+//!   Amcache, BCD and any other hive below `<m>` are `others`, as are NTUSER hives not directly
+//!   in a live profile folder. A one-letter folder just above `Windows` is read as a drive.
+//! * A folder directly holding one SYSTEM (and at most one SOFTWARE, with no clashing
+//!   file-name prefix) is one machine, labelled with its path; every hive in or below it
+//!   belongs to it unless a nearer folder decides otherwise.
+//! * A folder directly holding several SYSTEM hives holds one machine per SYSTEM, labelled
+//!   with the SYSTEM file's prefix (`host5_system.hiv` → `host5`) or its name. Other hives join
+//!   a machine only when their name, less the hive-type token, is exactly its prefix (user
+//!   hives: the prefix, then the user: `host5_alice.ntuser`) and fits no other machine.
+//! * Anything else is unplaced. When two machines get the same label, both are labelled with
+//!   their full path instead (their folder, or their SYSTEM file).
+//!
+//! # Users
+//! From the Windows profile folder, else the profile path embedded in the base block (only a
+//! complete folder name below `Users`, `Documents and Settings` or `ServiceProfiles`), else the
+//! file name (`alice.ntuser`, `host5_alice.ntuser`), else the collection folder the hive sits in
+//! directly below a machine folder (`host1/alice/NTUSER.DAT`).
+//!
+//! The work is split into steps, one module each: `walk` lists the inputs without opening
+//! special files, `sniff` reads each file's first 4,096 bytes, `logs` attaches transaction
+//! logs, and `layout` groups hives into machines, with `identity` naming users and `names`
+//! holding the file-name rules they share.
 
 mod identity;
 mod layout;
@@ -44,7 +77,8 @@ pub struct DiscoveryOptions {
 pub struct Collection {
     /// Machines, sorted by id.
     pub machines: Vec<MachineInputs>,
-    /// Hives that belong to no machine that could be identified, sorted by path.
+    /// Hives that belong to no machine that could be identified, sorted by path. NTUSER hives
+    /// carry the user their embedded path or file name gives; hives of other kinds have none.
     pub unplaced: Vec<UserHive>,
     /// Files that are not hives: logs, other files, skipped and unreadable entries, by path.
     pub other_files: Vec<OtherFile>,
@@ -59,7 +93,8 @@ pub struct DiscoveredHive {
     pub size: u64,
     /// The parsed base block, when the file starts with one.
     pub header: Option<BaseBlock>,
-    /// Why there is no usable base block (short file, no signature, read error).
+    /// Why there is no usable base block (short file, no signature, read error). Set exactly
+    /// when `header` is `None`; `kind` then comes from the file name.
     pub header_error: Option<String>,
     /// What the hive is.
     pub kind: HiveKind,
@@ -97,7 +132,8 @@ pub enum UserSource {
 #[derive(Clone, Debug)]
 pub struct MachineInputs {
     /// A stable label from the collection layout: the machine folder's path relative to the
-    /// input, or the shared file-name prefix in a folder of loose hives.
+    /// input, or the shared file-name prefix in a folder of loose hives. Unique: labels that
+    /// would collide are replaced by the machine's full path.
     pub id: String,
     /// The SYSTEM hive in use, if collected.
     pub system: Option<DiscoveredHive>,
@@ -124,7 +160,8 @@ pub struct OtherFile {
 /// What a non-hive file is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OtherStatus {
-    /// A transaction log, attached to the hive at this path (or none beside it).
+    /// A transaction log (by its base block, or by its name with its hive beside it), attached
+    /// to the hive at this path, or to none when no hive sits beside it.
     Log {
         /// Path of the hive the log belongs to.
         hive: Option<String>,
@@ -133,7 +170,8 @@ pub enum OtherStatus {
     NotHive,
     /// Not a regular file (FIFO, device, socket): skipped without opening it.
     Skipped(String),
-    /// Could not be read (permissions, symlink loop, vanished).
+    /// Could not be read (permissions, symlink loop, vanished). A file whose name says hive is
+    /// reported as a hive with a `header_error` instead.
     Unreadable(String),
 }
 

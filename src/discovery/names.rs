@@ -105,12 +105,52 @@ pub(super) fn after_prefix<'a>(rest: &'a str, prefix: &str) -> Option<&'a str> {
         .then(|| tail.trim_matches(is_separator))
 }
 
-/// True for a drive-letter folder as collectors write it: `C`, `C:`, `C%3A`.
-pub(super) fn is_drive(name: &str) -> bool {
-    let mut chars = name.chars();
+/// A folder standing for a volume in a collection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Volume {
+    /// A drive: `C`, `C:`, `C%3A`, or Velociraptor's raw device `%5C%5C.%5CC%3A` (`\\.\C:`).
+    Drive,
+    /// A volume shadow copy, as Velociraptor names it:
+    /// `%5C%5C%3F%5CGLOBALROOT%5CDevice%5CHarddiskVolumeShadowCopy1`.
+    ShadowCopy,
+}
+
+/// The volume a collector's folder name stands for, if any.
+pub(super) fn volume(name: &str) -> Option<Volume> {
+    let decoded = percent_decoded(name);
+    let drive = decoded.strip_prefix("\\\\.\\").unwrap_or(&decoded);
+    let mut chars = drive.chars();
     let letter = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
-    let rest = chars.as_str();
-    letter && (rest.is_empty() || rest == ":" || rest.eq_ignore_ascii_case("%3a"))
+    if letter && matches!(chars.as_str(), "" | ":") {
+        return Some(Volume::Drive);
+    }
+    decoded
+        .to_ascii_lowercase()
+        .contains("harddiskvolumeshadowcopy")
+        .then_some(Volume::ShadowCopy)
+}
+
+/// `name` with `%XX` escapes decoded, as Velociraptor writes path components.
+fn percent_decoded(name: &str) -> String {
+    let bytes = name.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escaped = bytes
+            .get(at + 1..at + 3)
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        match (bytes[at], escaped) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                at += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 /// True for the folder of a previous Windows installation (`Windows.old`, `Windows.old.000`).
@@ -183,12 +223,16 @@ mod tests {
     }
 
     #[test]
-    fn drive_folders() {
-        for name in ["C", "c:", "D", "C%3A", "e%3a"] {
-            assert!(is_drive(name), "{name}");
+    fn volume_folders() {
+        for name in ["C", "c:", "D", "C%3A", "e%3a", "%5C%5C.%5CC%3A"] {
+            assert_eq!(volume(name), Some(Volume::Drive), "{name}");
         }
-        for name in ["CD", "", "host1", "C%3"] {
-            assert!(!is_drive(name), "{name}");
+        assert_eq!(
+            volume("%5C%5C%3F%5CGLOBALROOT%5CDevice%5CHarddiskVolumeShadowCopy1"),
+            Some(Volume::ShadowCopy)
+        );
+        for name in ["CD", "", "host1", "C%3", "100%", "%zz"] {
+            assert_eq!(volume(name), None, "{name}");
         }
     }
 }

@@ -190,6 +190,14 @@ fn kape_tree_with_two_users_and_lower_case_logs() {
             "case/HOST1/C/Windows.old/Windows/System32/config/SYSTEM",
             SYSTEM,
         )
+        .hive(
+            "case/HOST1/C/Boot/BCD",
+            "\\Device\\HarddiskVolume1\\Boot\\BCD",
+        )
+        .hive(
+            "case/HOST1/C/Windows/AppCompat/Programs/Amcache.hve",
+            "\\AppCompat\\Programs\\Amcache.hve",
+        )
         .hive("case/HOST2/C%3A/windows/system32/config/system", SYSTEM)
         .hive("case/HOST3/Windows/System32/config/SOFTWARE", SOFTWARE);
     assert_lines(
@@ -201,7 +209,9 @@ fn kape_tree_with_two_users_and_lower_case_logs() {
             "HOST1: user LocalService(ProfileFolder) NTUSER case/HOST1/C/Windows/ServiceProfiles/LocalService/NTUSER.DAT",
             "HOST1: user systemprofile(ProfileFolder) NTUSER case/HOST1/C/Windows/System32/config/systemprofile/ntuser.dat",
             "HOST1: user bob(ProfileFolder) NTUSER case/HOST1/c/users/bob/ntuser.dat",
+            "HOST1: other BCD case/HOST1/C/Boot/BCD",
             "HOST1: other UsrClass case/HOST1/C/Users/alice/AppData/Local/Microsoft/Windows/UsrClass.dat",
+            "HOST1: other Amcache case/HOST1/C/Windows/AppCompat/Programs/Amcache.hve",
             "HOST1: other SYSTEM case/HOST1/C/Windows/System32/config/RegBack/SYSTEM no-header",
             "HOST1: other SAM case/HOST1/C/Windows/System32/config/SAM",
             "HOST1: other SYSTEM case/HOST1/C/Windows.old/Windows/System32/config/SYSTEM",
@@ -233,6 +243,39 @@ fn xp_layout_and_an_input_that_is_the_machine_folder() {
             "xp-host: system SYSTEM xp-host/C:/WINDOWS/system32/config/system",
             "xp-host: user joe(ProfileFolder) NTUSER xp-host/C:/Documents and Settings/joe/NTUSER.DAT logs=ntuser.dat.LOG",
             "file xp-host/C:/Documents and Settings/joe/ntuser.dat.LOG log of xp-host/C:/Documents and Settings/joe/NTUSER.DAT",
+        ],
+    );
+}
+
+#[test]
+fn velociraptor_collection_with_a_shadow_copy() {
+    let tree = Tree::new();
+    let shadow = "%5C%5C%3F%5CGLOBALROOT%5CDevice%5CHarddiskVolumeShadowCopy1";
+    tree.hive(
+        "case/host1/uploads/auto/C%3A/Windows/System32/config/SYSTEM",
+        SYSTEM,
+    )
+    .hive(
+        &format!("case/host1/uploads/ntfs/{shadow}/Windows/System32/config/SYSTEM"),
+        SYSTEM,
+    )
+    .hive(
+        &format!("case/host1/uploads/ntfs/{shadow}/Users/alice/NTUSER.DAT"),
+        &ntuser_of("alice"),
+    )
+    .hive(
+        "case/host1/uploads/ntfs/%5C%5C.%5CC%3A/Users/alice/NTUSER.DAT",
+        &ntuser_of("alice"),
+    );
+    assert_lines(
+        tree.discover(&["case"], &[]),
+        &[
+            "host1: system SYSTEM case/host1/uploads/auto/C%3A/Windows/System32/config/SYSTEM",
+            "host1: user alice(ProfileFolder) NTUSER case/host1/uploads/ntfs/%5C%5C.%5CC%3A/Users/alice/NTUSER.DAT",
+            &format!("host1: other NTUSER case/host1/uploads/ntfs/{shadow}/Users/alice/NTUSER.DAT"),
+            &format!(
+                "host1: other SYSTEM case/host1/uploads/ntfs/{shadow}/Windows/System32/config/SYSTEM"
+            ),
         ],
     );
 }
@@ -387,6 +430,32 @@ fn logs_without_a_hive() {
             "file logs/setup.log not a hive",
             "file logs/system.log1 log of -",
         ],
+    );
+}
+
+#[test]
+fn logs_match_in_any_case_but_never_an_ambiguous_hive() {
+    let tree = Tree::new();
+    tree.hive("data/transactions_NTUSER.DAT", &ntuser_of("tony"))
+        .log("data/transactions_ntuser.dat.log1", NTUSER)
+        .file("data/transactions_ntuser.dat.log2", b"")
+        .hive("dup/SYSTEM", SYSTEM)
+        .hive("dup/system", SYSTEM)
+        .log("dup/SYSTEM.LOG1", SYSTEM)
+        .log("dup/System.LOG2", SYSTEM);
+    let lines = tree.discover(&["data", "dup"], &[]);
+    let logs: Vec<&String> = lines.iter().filter(|l| l.contains("log")).collect();
+    assert_eq!(
+        logs,
+        [
+            "SYSTEM: system SYSTEM dup/SYSTEM logs=SYSTEM.LOG1",
+            "unplaced tony(EmbeddedPath) NTUSER data/transactions_NTUSER.DAT logs=transactions_ntuser.dat.log1,transactions_ntuser.dat.log2",
+            "file data/transactions_ntuser.dat.log1 log of data/transactions_NTUSER.DAT",
+            "file data/transactions_ntuser.dat.log2 log of data/transactions_NTUSER.DAT",
+            "file dup/SYSTEM.LOG1 log of dup/SYSTEM",
+            "file dup/System.LOG2 log of -",
+        ],
+        "{lines:#?}"
     );
 }
 

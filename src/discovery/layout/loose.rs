@@ -1,7 +1,9 @@
 //! Loose hives outside any Windows tree: a folder per machine, or one folder for many.
 //!
-//! Only folders that directly hold SYSTEM hives (not counting `RegBack` folders) shape the
-//! layout, and a hive belongs to the nearest such folder at or above it, up to its input:
+//! Only folders that directly hold SYSTEM hives (not counting `RegBack` folders) and the
+//! machine folders of Windows installations shape the layout, and a hive belongs to the
+//! nearest such folder at or above it, up to its input:
+//! * the machine folder of a Windows installation: the hive is one of its other hives.
 //! * one SYSTEM and at most one SOFTWARE, with no clash between their file-name prefixes
 //!   (`host5_system.hiv` beside `host6_software.hiv` is a clash): the folder is one machine,
 //!   labelled with the folder's path. Everything in it or below it belongs to it.
@@ -15,7 +17,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::super::names;
-use super::{FoundHive, Placement, Role, UserHint, file_name_user, folder_label};
+use super::{FoundHive, Placement, Role, UserHint, folder_label, user_in_file_name};
 use crate::hive::HiveKind;
 
 /// The folders that decide where loose hives belong.
@@ -23,12 +25,14 @@ pub(super) struct Folders {
     folders: HashMap<PathBuf, Folder>,
 }
 
-/// A folder directly holding SYSTEM hives.
+/// A folder that decides where the loose hives below it belong.
 enum Folder {
     /// The folder of one machine.
     Machine,
     /// A folder of loose hives from many machines, one per SYSTEM hive.
     Many(Vec<Seed>),
+    /// The machine folder of a Windows installation, with the machine's label.
+    Installation(String),
 }
 
 /// A SYSTEM hive that founds a machine in a folder of many.
@@ -56,8 +60,13 @@ impl Seed {
 }
 
 impl Folders {
-    /// Reads the layout from the hives not placed in a Windows tree.
-    pub(super) fn new<'a>(loose: impl Iterator<Item = &'a FoundHive>) -> Self {
+    /// Reads the layout from the hives not placed in a Windows tree and the machine folders
+    /// (with labels) of the Windows installations found. A folder that holds SYSTEM hives
+    /// itself is read from them.
+    pub(super) fn new<'a>(
+        loose: impl Iterator<Item = &'a FoundHive>,
+        installations: impl Iterator<Item = (PathBuf, String)>,
+    ) -> Self {
         let mut systems: HashMap<PathBuf, Vec<Seed>> = HashMap::new();
         let mut softwares: HashMap<PathBuf, Vec<String>> = HashMap::new();
         for found in loose {
@@ -84,7 +93,7 @@ impl Folders {
                 _ => {}
             }
         }
-        let folders = systems
+        let mut folders: HashMap<PathBuf, Folder> = systems
             .into_iter()
             .map(|(dir, seeds)| {
                 let software = softwares.get(&dir).map_or(&[][..], Vec::as_slice);
@@ -96,6 +105,9 @@ impl Folders {
                 (dir, folder)
             })
             .collect();
+        for (dir, id) in installations {
+            folders.entry(dir).or_insert(Folder::Installation(id));
+        }
         Folders { folders }
     }
 
@@ -112,6 +124,13 @@ impl Folders {
         match folder {
             Folder::Machine => Some(in_machine_folder(found, dir)),
             Folder::Many(seeds) => in_shared_folder(found, dir, seeds),
+            Folder::Installation(id) => Some(Placement {
+                key: dir.to_path_buf(),
+                id: id.clone(),
+                role: Role::Secondary,
+                hint: UserHint::default(),
+                installation: true,
+            }),
         }
     }
 }
@@ -146,9 +165,10 @@ fn in_machine_folder(found: &FoundHive, dir: &Path) -> Placement {
         role: Role::of(found.hive.kind, parent == Some(dir), true),
         hint: UserHint {
             profile: None,
-            file_name: file_name_user(&found.hive, None),
+            file_name: user_in_file_name(&found.hive, None),
             folder: sub_folder,
         },
+        installation: false,
     }
 }
 
@@ -163,9 +183,10 @@ fn in_shared_folder(found: &FoundHive, dir: &Path, seeds: &[Seed]) -> Option<Pla
         id: seed.id.clone(),
         role: Role::of(hive.kind, hive.evidence.path().parent() == Some(dir), true),
         hint: UserHint {
-            file_name: file_name_user(hive, Some(&seed.prefix)),
+            file_name: user_in_file_name(hive, Some(&seed.prefix)),
             ..UserHint::default()
         },
+        installation: false,
     })
 }
 

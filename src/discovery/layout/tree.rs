@@ -1,20 +1,21 @@
 //! Windows trees recreated by collectors: KAPE with `RecreateDirectories`, Velociraptor's
-//! `C%3A` folders, or a copied system drive.
+//! `uploads/auto/C%3A` and `uploads/ntfs/%5C%5C.%5CC%3A` folders, or a copied system drive.
 //!
 //! A tree is recognised below the input by an anchor, in any letter case: `Windows` followed by
 //! `System32`, `SysWOW64`, `ServiceProfiles` or `AppCompat`; failing that, the last `Users` or
 //! `Documents and Settings` folder with a profile folder below it. The machine folder is what
 //! precedes the anchor, less a `Windows.old` folder (a previous installation of the same
-//! machine) and a drive-letter folder (`C`, `C:`, `C%3A`). Live copies sit in
-//! `Windows/System32/config` (SYSTEM, SOFTWARE) and directly in a profile folder (NTUSER:
-//! `Users/<u>`, `Documents and Settings/<u>`, `Windows/ServiceProfiles/<u>`,
-//! `config/systemprofile`); copies under `Windows.old`, in `RegBack` or anywhere else are listed
-//! as the machine's other hives.
+//! machine), a volume folder (`C`, `C:`, `C%3A`, a raw device, a shadow copy) and
+//! Velociraptor's `uploads/<accessor>`. Live copies sit in `Windows/System32/config` (SYSTEM,
+//! SOFTWARE) and directly in a profile folder (NTUSER: `Users/<u>`,
+//! `Documents and Settings/<u>`, `Windows/ServiceProfiles/<u>`, `config/systemprofile`), and
+//! not under `Windows.old` or a shadow copy; copies there, in `RegBack` or anywhere else are
+//! listed as the machine's other hives.
 
 use std::path::{Path, PathBuf};
 
-use super::super::names;
-use super::{FoundHive, Placement, Role, UserHint, file_name_user, folder_label};
+use super::super::names::{self, Volume};
+use super::{FoundHive, Placement, Role, UserHint, folder_label, user_in_file_name};
 
 /// Folders that follow `Windows` at the root of a Windows installation, lower case.
 const WINDOWS_CHILDREN: [&str; 4] = ["system32", "syswow64", "serviceprofiles", "appcompat"];
@@ -22,13 +23,14 @@ const WINDOWS_CHILDREN: [&str; 4] = ["system32", "syswow64", "serviceprofiles", 
 /// Where a hive sits in a Windows tree, if it does.
 pub(super) fn place(found: &FoundHive) -> Option<Placement> {
     let dirs = folders_below(&found.root, found.hive.evidence.path())?;
-    let anchor = windows_anchor(&dirs).or_else(|| profile_anchor(&dirs))?;
-    let (root_len, previous_install) = machine_root(&dirs[..anchor]);
+    let windows = windows_anchor(&dirs);
+    let anchor = windows.or_else(|| profile_anchor(&dirs))?;
+    let (root_len, copy) = machine_root(&dirs[..anchor]);
     let key: PathBuf = found
         .root
         .join(dirs[..root_len].iter().collect::<PathBuf>());
     let spot = Spot::of(&dirs[anchor..]);
-    let live = !previous_install;
+    let live = !copy;
     let machine_spot = live && spot == Spot::Config;
     let profile = match spot {
         Spot::Profile(user) if live => Some(user),
@@ -41,9 +43,10 @@ pub(super) fn place(found: &FoundHive) -> Option<Placement> {
         role,
         hint: UserHint {
             profile,
-            file_name: file_name_user(&found.hive, None),
+            file_name: user_in_file_name(&found.hive, None),
             folder: None,
         },
+        installation: windows.is_some(),
     })
 }
 
@@ -76,18 +79,28 @@ fn profile_anchor(dirs: &[String]) -> Option<usize> {
         .find(|&at| names::PROFILE_ROOTS.contains(&dirs[at].to_lowercase().as_str()))
 }
 
-/// How many of the folders before the anchor name the machine, and whether a `Windows.old`
-/// folder was dropped from them.
+/// How many of the folders before the anchor name the machine, and whether they lead to a
+/// copy (`Windows.old`, a shadow copy) rather than the live installation.
+///
+/// Dropped from the end, in order: `Windows.old`, a volume folder (drive or shadow copy), and
+/// after a volume Velociraptor's `uploads/<accessor>` folders.
 fn machine_root(before_anchor: &[String]) -> (usize, bool) {
     let mut len = before_anchor.len();
-    let previous_install = len > 0 && names::is_windows_old(&before_anchor[len - 1]);
-    if previous_install {
+    let mut copy = len > 0 && names::is_windows_old(&before_anchor[len - 1]);
+    if copy {
         len -= 1;
     }
-    if len > 0 && names::is_drive(&before_anchor[len - 1]) {
+    if let Some(volume) = before_anchor[..len]
+        .last()
+        .and_then(|dir| names::volume(dir))
+    {
         len -= 1;
+        copy |= volume == Volume::ShadowCopy;
+        if len >= 2 && before_anchor[len - 2].eq_ignore_ascii_case("uploads") {
+            len -= 2;
+        }
     }
-    (len, previous_install)
+    (len, copy)
 }
 
 /// Where a hive sits relative to the anchor.
@@ -141,6 +154,18 @@ mod tests {
                 Some((1, 1, false)),
             ),
             ("pc/C/Users/alice", Some((2, 1, false))),
+            (
+                "pc/uploads/auto/C%3A/Windows/System32/config",
+                Some((4, 1, false)),
+            ),
+            (
+                "pc/uploads/ntfs/%5C%5C.%5CC%3A/Windows/System32/config",
+                Some((4, 1, false)),
+            ),
+            (
+                "pc/uploads/ntfs/%5C%5C%3F%5CGLOBALROOT%5CDevice%5CHarddiskVolumeShadowCopy1/Windows/System32/config",
+                Some((4, 1, true)),
+            ),
             (
                 "case/users/pc/D/Documents and Settings/bob",
                 Some((4, 3, false)),
