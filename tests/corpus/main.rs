@@ -4,6 +4,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod discovery;
 mod recover_cli;
 mod recovery;
 mod scan;
@@ -26,6 +27,14 @@ fn main() {
         );
     }
     let tests: Vec<(&str, CorpusTest)> = vec![
+        (
+            "discovery::every_corpus_primary_is_found_typed_and_given_its_logs",
+            discovery::every_corpus_primary_is_found_typed_and_given_its_logs,
+        ),
+        (
+            "discovery::a_system_hive_not_named_like_one_is_typed_system",
+            discovery::a_system_hive_not_named_like_one_is_typed_system,
+        ),
         (
             "scan::scan_reads_every_system_hive",
             scan::scan_reads_every_system_hive,

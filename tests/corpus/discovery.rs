@@ -1,24 +1,17 @@
-//! Discovery over the corpus of real hives named by `HIVE_CORPUS` (skipped when it is unset).
+//! Discovery over the corpus of real hives.
 //!
 //! Every regf primary listed in the corpus `MANIFEST.json` must be found, typed as the manifest
 //! says, and carry the transaction logs that sit beside it.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use hiveaudit::discovery::{Collection, DiscoveredHive, DiscoveryOptions, discover};
 use hiveaudit::hive::HiveKind;
 use hiveaudit::source::Evidence;
+use libtest_mimic::Failed;
 use serde_json::Value;
-
-fn corpus() -> Option<PathBuf> {
-    let corpus = std::env::var_os("HIVE_CORPUS").map(PathBuf::from);
-    if corpus.is_none() {
-        eprintln!("HIVE_CORPUS is not set: corpus discovery test skipped");
-    }
-    corpus
-}
 
 /// Every hive discovery reported, placed or not, by path.
 fn hives_by_path(collection: &Collection) -> HashMap<&Path, &DiscoveredHive> {
@@ -82,17 +75,13 @@ fn check_entry(
     problems
 }
 
-#[test]
-fn every_corpus_primary_is_found_typed_and_given_its_logs() {
-    let Some(corpus) = corpus() else {
-        return;
-    };
+pub fn every_corpus_primary_is_found_typed_and_given_its_logs(corpus: &Path) -> Result<(), Failed> {
     let manifest: Vec<Value> = serde_json::from_str(
         &std::fs::read_to_string(corpus.join("MANIFEST.json")).expect("corpus manifest"),
     )
     .expect("manifest is JSON");
     let started = Instant::now();
-    let collection = discover(std::slice::from_ref(&corpus), &DiscoveryOptions::default());
+    let collection = discover(&[corpus.to_path_buf()], &DiscoveryOptions::default());
     eprintln!("discovered the corpus in {:?}", started.elapsed());
     let hives = hives_by_path(&collection);
     let primaries: Vec<&Value> = manifest
@@ -105,19 +94,17 @@ fn every_corpus_primary_is_found_typed_and_given_its_logs() {
     );
     let problems: Vec<String> = primaries
         .iter()
-        .flat_map(|entry| check_entry(&corpus, entry, &hives))
+        .flat_map(|entry| check_entry(corpus, entry, &hives))
         .collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+    Ok(())
 }
 
-#[test]
-fn a_system_hive_not_named_like_one_is_typed_system() {
-    let Some(corpus) = corpus() else {
-        return;
-    };
+pub fn a_system_hive_not_named_like_one_is_typed_system(corpus: &Path) -> Result<(), Failed> {
     let path = corpus.join("aiowinreg/tests/testdata/nt/system.reg");
     let collection = discover(std::slice::from_ref(&path), &DiscoveryOptions::default());
     let hives = hives_by_path(&collection);
     let hive = hives.get(path.as_path()).expect("system.reg is a hive");
     assert_eq!(hive.kind, HiveKind::System);
+    Ok(())
 }
