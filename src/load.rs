@@ -114,6 +114,36 @@ fn replay(
     primary: &[u8],
     dirty: &str,
 ) -> (Option<EvidenceBytes>, HiveState) {
+    with_recovery(hive, primary, dirty, |outcome| match outcome {
+        Recovery::Recovered(plan) => Some(materialise(&hive.evidence, primary, plan)),
+        _ => None,
+    })
+}
+
+/// The state a dirty hive would have after replaying its logs, without materialising the
+/// result: for hives that are listed, not read.
+pub fn assess(hive: &DiscoveredHive, recover: bool) -> HiveState {
+    let state = header_state(hive);
+    let HiveState::Stale { detail, .. } = &state else {
+        return state;
+    };
+    if !recover {
+        return state;
+    }
+    match hive.evidence.open() {
+        Ok(primary) => with_recovery(hive, &primary, detail, |_| None::<()>).1,
+        Err(error) => HiveState::Error(format!("cannot read: {error}")),
+    }
+}
+
+/// Opens the logs beside `hive`, plans recovery of `primary`, lets `use_plan` act on the
+/// outcome, and returns its result with the hive's state.
+fn with_recovery<T>(
+    hive: &DiscoveredHive,
+    primary: &[u8],
+    dirty: &str,
+    use_plan: impl FnOnce(&Recovery<'_>) -> Option<T>,
+) -> (Option<T>, HiveState) {
     let mut problems = Vec::new();
     let opened: Vec<(String, EvidenceBytes)> = hive
         .logs
@@ -139,17 +169,17 @@ fn replay(
         status,
         detail: format!("{dirty}; {detail}"),
     };
-    match &outcome {
-        Recovery::Recovered(plan) => {
-            let bytes = materialise(&hive.evidence, primary, plan);
-            (Some(bytes), HiveState::Recovered { detail })
-        }
-        Recovery::Clean => (None, HiveState::Clean),
-        Recovery::DirtyNoLogs => (None, stale("dirty-no-logs")),
-        Recovery::LogsStale(_) => (None, stale("logs-stale")),
-        Recovery::LogsInvalid(_) => (None, stale("logs-invalid")),
-        Recovery::NotAHive(why) => (None, HiveState::Error(why.clone())),
-    }
+    let state = match &outcome {
+        Recovery::Recovered(_) => HiveState::Recovered {
+            detail: detail.clone(),
+        },
+        Recovery::Clean => HiveState::Clean,
+        Recovery::DirtyNoLogs => stale("dirty-no-logs"),
+        Recovery::LogsStale(_) => stale("logs-stale"),
+        Recovery::LogsInvalid(_) => stale("logs-invalid"),
+        Recovery::NotAHive(why) => HiveState::Error(why.clone()),
+    };
+    (use_plan(&outcome), state)
 }
 
 /// The recovered bytes: the primary patched in a copy-on-write map when the hive keeps its

@@ -144,9 +144,12 @@ pub fn audit_machine(
         progress,
     );
     report.machine = Some(machine_row(machine, &facts, &machine_hives, report.users));
-    report
-        .hives
-        .extend(machine.others.iter().map(|h| listed_hive_row(h, &identity)));
+    report.hives.extend(
+        machine
+            .others
+            .iter()
+            .map(|h| listed_hive_row(h, &identity, options)),
+    );
     report
 }
 
@@ -170,9 +173,11 @@ pub fn audit_unplaced(
         options,
         progress,
     );
-    report
-        .hives
-        .extend(others.iter().map(|u| listed_hive_row(&u.hive, &identity)));
+    report.hives.extend(
+        others
+            .iter()
+            .map(|u| listed_hive_row(&u.hive, &identity, options)),
+    );
     report
 }
 
@@ -274,9 +279,10 @@ fn hive_row(hive: &DiscoveredHive, state: &HiveState, identity: &Identity, user:
     }
 }
 
-/// A hive that is listed, not audited: its state comes from the header alone.
-fn listed_hive_row(hive: &DiscoveredHive, identity: &Identity) -> HiveRow {
-    hive_row(hive, &load::header_state(hive), identity, "")
+/// A hive that is listed, not audited: its state comes from its header and, when dirty, from
+/// planning the replay of its logs.
+fn listed_hive_row(hive: &DiscoveredHive, identity: &Identity, options: AuditOptions) -> HiveRow {
+    hive_row(hive, &load::assess(hive, options.recover), identity, "")
 }
 
 fn setting_row(
