@@ -7,6 +7,7 @@
 
 use crate::discovery::DiscoveredHive;
 use crate::hive::BaseBlock;
+use crate::hive::base_block::BASE_BLOCK_SIZE;
 use crate::recovery::{self, LogInput, Recovery};
 use crate::source::{Evidence, EvidenceBytes};
 
@@ -201,6 +202,10 @@ pub fn header_state(hive: &DiscoveredHive) -> HiveState {
                 .clone()
                 .unwrap_or_else(|| "no regf base block".to_string()),
         ),
+        Some(header) if truncated(header, hive.size) => HiveState::Error(format!(
+            "truncated: {} bytes, but the header announces {} bytes of hive bins after 4096",
+            hive.size, header.hive_bins_size
+        )),
         Some(header) => match dirty_reason(header) {
             None => HiveState::Clean,
             Some(reason) => HiveState::Stale {
@@ -209,6 +214,12 @@ pub fn header_state(hive: &DiscoveredHive) -> HiveState {
             },
         },
     }
+}
+
+/// Whether a clean hive's file is shorter than the hive bins its header announces. A dirty
+/// hive's size is judged by recovery, which may rebuild it from its logs.
+fn truncated(header: &BaseBlock, size: u64) -> bool {
+    !header.is_dirty() && size < BASE_BLOCK_SIZE as u64 + u64::from(header.hive_bins_size)
 }
 
 /// Why a header says the hive is dirty, or `None` when it is clean.

@@ -44,20 +44,18 @@ fn is_hive_extension(ext: &str) -> bool {
     HIVE_EXTENSIONS.contains(&lower.as_str()) || kind::from_file_name(&lower).is_some()
 }
 
+/// The file-name prefix beside a hive-type token (`host5_system.hiv` → `host5`), or `None`
+/// when the name carries no such token (`sys.bin`): only a token makes a prefix meaningful.
+pub(super) fn type_prefix(name: &str, kind: HiveKind) -> Option<String> {
+    type_token(hive_stem(name), kind).map(|_| name_rest(name, kind))
+}
+
 /// A hive's file name without its hive extension and its hive-type token, separators
 /// trimmed: `host5_system.hiv` → `host5`, `host5_alice.ntuser` → `host5_alice`,
 /// `NTUSER.DAT` → empty.
 pub(super) fn name_rest(name: &str, kind: HiveKind) -> String {
-    let stem = match extension(name) {
-        Some(ext) if is_hive_extension(ext) => &name[..name.len() - ext.len() - 1],
-        _ => name,
-    };
-    let token = kind.label();
-    let Some((start, end)) = token_spans(stem)
-        .into_iter()
-        .filter(|_| kind != HiveKind::Other)
-        .find(|&(start, end)| stem[start..end].eq_ignore_ascii_case(token))
-    else {
+    let stem = hive_stem(name);
+    let Some((start, end)) = type_token(stem, kind) else {
         return stem.trim_matches(is_separator).to_string();
     };
     let before = stem[..start].trim_end_matches(is_separator);
@@ -70,6 +68,24 @@ pub(super) fn name_rest(name: &str, kind: HiveKind) -> String {
     format!("{before}{joint}{after}")
         .trim_matches(is_separator)
         .to_string()
+}
+
+/// The name without a hive extension (`.hiv`, ...).
+fn hive_stem(name: &str) -> &str {
+    match extension(name) {
+        Some(ext) if is_hive_extension(ext) => &name[..name.len() - ext.len() - 1],
+        _ => name,
+    }
+}
+
+/// Where the whole-word hive-type token of `kind` stands in `stem`.
+fn type_token(stem: &str, kind: HiveKind) -> Option<(usize, usize)> {
+    if kind == HiveKind::Other {
+        return None;
+    }
+    token_spans(stem)
+        .into_iter()
+        .find(|&(start, end)| stem[start..end].eq_ignore_ascii_case(kind.label()))
 }
 
 /// Byte ranges of the alphanumeric runs in `text`.

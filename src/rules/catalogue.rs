@@ -8,8 +8,10 @@ use crate::settings::catalogue::{
 };
 use crate::settings::{LmOrigin, MachineFacts, Observation, Role, UserFacts};
 
-/// Office versions for which Microsoft documents the PromptForCredentials policy.
+/// Office versions for which Microsoft documents the PromptForCredentials policy (OL-01).
 const DOCUMENTED_PROMPT_VERSIONS: &[&str] = &["11.0", "12.0", "14.0", "15.0"];
+/// Office 2016 and later share 16.0, for which the policy is not documented (OL-01b).
+const UNDOCUMENTED_PROMPT_VERSIONS: &[&str] = &["16.0"];
 
 /// Every per-machine rule.
 pub const RULES: &[Rule] = &[
@@ -26,21 +28,21 @@ pub const RULES: &[Rule] = &[
         source: "Microsoft, \"How to use Outlook policy to control credential prompts when \
                  connecting to an Exchange Server mailbox\" (policy-control-credential-prompts.md)",
         reads: &[&PROMPT_FOR_CREDENTIALS],
-        check: Check::User(|_, user| prompt_policy(user, true)),
+        check: Check::User(|_, user| prompt_policy(user, DOCUMENTED_PROMPT_VERSIONS)),
     },
     Rule {
         id: "OL-01b",
         severity: Severity::Medium,
         confidence: Confidence::Unverified,
-        title: "Outlook prompt policy set for a version Microsoft does not document it for",
-        explanation: "PromptForCredentials = 1 is set under an Office version (such as 16.0) \
-                      for which Microsoft documents no such policy; Outlook may still honour \
-                      it and prompt at every connection.",
+        title: "Outlook prompt policy set for Office 16.0, where Microsoft does not document it",
+        explanation: "PromptForCredentials = 1 is set under the Office 16.0 policy key \
+                      (Outlook 2016 and later), for which Microsoft documents no such policy; \
+                      Outlook may still honour it and prompt at every connection.",
         remediation: "Check where Group Policy sets it and test on one machine; remove it if \
                       it is not wanted.",
         source: "policy-control-credential-prompts.md lists 11.0-15.0 only; 16.0 is unverified",
         reads: &[&PROMPT_FOR_CREDENTIALS],
-        check: Check::User(|_, user| prompt_policy(user, false)),
+        check: Check::User(|_, user| prompt_policy(user, UNDOCUMENTED_PROMPT_VERSIONS)),
     },
     Rule {
         id: "NT-01",
@@ -90,23 +92,23 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-/// OL-01 (`documented`) and OL-01b (the other versions): PromptForCredentials = 1.
-fn prompt_policy(user: &UserFacts, documented: bool) -> Option<Hit> {
+/// OL-01 and OL-01b: PromptForCredentials = 1 under one of `versions`.
+fn prompt_policy(user: &UserFacts, versions: &[&str]) -> Option<Hit> {
     let evidence: Vec<String> = user
         .extraction
         .of(&PROMPT_FOR_CREDENTIALS)
         .filter(|o| o.number() == Some(1))
-        .filter(|o| is_documented_version(o) == documented)
+        .filter(|o| in_versions(o, versions))
         .map(describe)
         .collect();
     (!evidence.is_empty()).then(|| Hit::with(evidence))
 }
 
-fn is_documented_version(observation: &Observation) -> bool {
+fn in_versions(observation: &Observation, versions: &[&str]) -> bool {
     observation
         .instance
         .as_deref()
-        .is_some_and(|v| DOCUMENTED_PROMPT_VERSIONS.contains(&v))
+        .is_some_and(|v| versions.contains(&v))
 }
 
 /// NT-01: effective level 0 or 1 on a machine that is not a domain controller.

@@ -81,15 +81,10 @@ impl Folders {
                     .entry(dir.to_path_buf())
                     .or_default()
                     .push(Seed::new(found)),
-                HiveKind::Software => {
-                    softwares
-                        .entry(dir.to_path_buf())
-                        .or_default()
-                        .push(names::name_rest(
-                            &found.hive.evidence.file_name(),
-                            HiveKind::Software,
-                        ))
-                }
+                HiveKind::Software => softwares.entry(dir.to_path_buf()).or_default().push(
+                    names::type_prefix(&found.hive.evidence.file_name(), HiveKind::Software)
+                        .unwrap_or_default(),
+                ),
                 _ => {}
             }
         }
@@ -135,17 +130,25 @@ impl Folders {
     }
 }
 
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 fn is_regback(dir: &Path) -> bool {
     dir.file_name()
         .is_some_and(|name| name.eq_ignore_ascii_case("regback"))
 }
 
-/// One SYSTEM, at most one SOFTWARE, and prefixes that do not name two different machines.
+/// One SYSTEM, at most one SOFTWARE, and prefixes that do not name two different machines
+/// (a name without a hive-type token, such as `sys.bin`, has no prefix to clash).
 fn is_one_machine(systems: &[Seed], software_prefixes: &[String]) -> bool {
     match (systems, software_prefixes) {
         ([_], []) => true,
         ([system], [software]) => {
-            system.prefix.is_empty()
+            names::type_prefix(&file_name(&system.path), HiveKind::System).is_none()
+                || system.prefix.is_empty()
                 || software.is_empty()
                 || system.prefix.eq_ignore_ascii_case(software)
         }
