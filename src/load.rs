@@ -28,6 +28,9 @@ pub enum HiveState {
         /// Why it is dirty and why it was not recovered.
         detail: String,
     },
+    /// A zero-byte file where a hive was expected to be listed (Windows 10 1803 and later
+    /// leave the RegBack copies empty): noted, not an error.
+    Empty,
     /// Not readable as a hive.
     Error(String),
 }
@@ -39,6 +42,7 @@ impl HiveState {
             HiveState::Clean => "clean",
             HiveState::Recovered { .. } => "recovered",
             HiveState::Stale { status, .. } => status,
+            HiveState::Empty => "empty",
             HiveState::Error(_) => "error",
         }
     }
@@ -47,6 +51,7 @@ impl HiveState {
     pub fn detail(&self) -> &str {
         match self {
             HiveState::Clean => "",
+            HiveState::Empty => "zero-byte file",
             HiveState::Recovered { detail }
             | HiveState::Stale { detail, .. }
             | HiveState::Error(detail) => detail,
@@ -122,8 +127,11 @@ fn replay(
 }
 
 /// The state a dirty hive would have after replaying its logs, without materialising the
-/// result: for hives that are listed, not read.
+/// result: for hives that are listed, not read. An empty listed file is noted as empty.
 pub fn assess(hive: &DiscoveredHive, recover: bool) -> HiveState {
+    if hive.size == 0 {
+        return HiveState::Empty;
+    }
     let state = header_state(hive);
     let HiveState::Stale { detail, .. } = &state else {
         return state;

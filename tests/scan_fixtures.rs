@@ -329,3 +329,16 @@ fn jsonl_holds_the_same_records_as_csv() {
         }
     }
 }
+
+#[test]
+fn an_empty_regback_copy_is_listed_as_empty_not_as_an_error() {
+    let scan = common::scan(&[&testdata().join("fixtures/layouts/kape")], &["--quiet"]);
+    assert_eq!(scan.code, 0, "{}", scan.stderr);
+    let hives = scan.csv("hives");
+    let regback = hives
+        .iter()
+        .find(|row| row["path"].ends_with("RegBack/SYSTEM"))
+        .expect("the RegBack copy is listed");
+    assert_eq!(regback["status"], "empty");
+    assert_eq!(regback["machine"], "KAPE-L1");
+}
