@@ -1,26 +1,13 @@
 //! End-to-end tests of `hiveaudit recover` through the real binary: exit codes, the output
 //! file, nothing written on failure, and inputs left untouched.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use hiveaudit::hive::base_block::{seal, write_u32};
 
-fn recover_cmd(args: &[&Path]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hiveaudit"));
-    command.arg("recover");
-    let (out, rest) = args.split_last().unwrap();
-    command.args(rest).arg("--out").arg(out);
-    command.output().expect("the binary runs")
-}
-
-fn fingerprint(path: &Path) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    std::fs::read(path).unwrap().hash(&mut hasher);
-    hasher.finish()
-}
+use common::{entries, fingerprint, recover};
 
 /// A minimal hive file: a base block with the given sequence numbers and one zeroed page.
 fn synthetic_hive(path: &Path, seq1: u32, seq2: u32) {
@@ -33,10 +20,6 @@ fn synthetic_hive(path: &Path, seq1: u32, seq2: u32) {
     std::fs::write(path, bytes).unwrap();
 }
 
-fn entries(dir: &Path) -> usize {
-    std::fs::read_dir(dir).unwrap().count()
-}
-
 #[test]
 fn a_clean_hive_is_copied_unchanged_and_its_logs_ignored() {
     let dir = tempfile::tempdir().unwrap();
@@ -44,7 +27,7 @@ fn a_clean_hive_is_copied_unchanged_and_its_logs_ignored() {
     synthetic_hive(&hive, 7, 7);
     std::fs::write(dir.path().join("ntuser.dat.LOG1"), b"not a log at all").unwrap();
     let out = dir.path().join("copy.dat");
-    let result = recover_cmd(&[&hive, &out]);
+    let result = recover(&[&hive, &out]);
     assert!(
         result.status.success(),
         "{}",
@@ -61,7 +44,7 @@ fn an_unrecoverable_hive_writes_nothing() {
     synthetic_hive(&hive, 8, 7);
     let before = fingerprint(&hive);
     let out = dir.path().join("recovered");
-    let result = recover_cmd(&[&hive, &out]);
+    let result = recover(&[&hive, &out]);
     assert_eq!(result.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&result.stderr).contains("no transaction log"));
     assert!(!out.exists());
@@ -77,8 +60,8 @@ fn an_existing_output_or_an_input_as_output_is_refused() {
     let before = fingerprint(&hive);
     let taken = dir.path().join("taken");
     std::fs::write(&taken, b"keep me").unwrap();
-    assert_eq!(recover_cmd(&[&hive, &taken]).status.code(), Some(1));
+    assert_eq!(recover(&[&hive, &taken]).status.code(), Some(1));
     assert_eq!(std::fs::read(&taken).unwrap(), b"keep me");
-    assert_eq!(recover_cmd(&[&hive, &hive]).status.code(), Some(1));
+    assert_eq!(recover(&[&hive, &hive]).status.code(), Some(1));
     assert_eq!(fingerprint(&hive), before);
 }

@@ -68,6 +68,29 @@ fn list(value: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Checks the findings of `machine` and `user` (empty for machine findings) against the
+/// expected and forbidden rules of `expected`.
+fn rule_problems(
+    label: &str,
+    reports: &Reports,
+    machine: &str,
+    user: &str,
+    expected: &Value,
+) -> Vec<String> {
+    let found: Vec<String> = reports
+        .findings
+        .iter()
+        .filter(|f| f["machine"] == machine && f["user"] == user)
+        .map(|f| f["rule_id"].clone())
+        .collect();
+    check_rules(
+        label,
+        &found,
+        &expected["rules_expected"],
+        &expected["rules_forbidden"],
+    )
+}
+
 /// Checks that `found` holds every rule of `expected` and none of `forbidden`.
 fn check_rules(label: &str, found: &[String], expected: &Value, forbidden: &Value) -> Vec<String> {
     let mut problems = Vec::new();
@@ -134,17 +157,12 @@ fn machine_problems(expected: &Value) -> Vec<String> {
             ));
         }
     }
-    let found: Vec<String> = reports
-        .findings
-        .iter()
-        .filter(|f| f["machine"] == row["machine"] && f["user"].is_empty())
-        .map(|f| f["rule_id"].clone())
-        .collect();
-    problems.extend(check_rules(
+    problems.extend(rule_problems(
         &label,
-        &found,
-        &expected["rules_expected"],
-        &expected["rules_forbidden"],
+        reports,
+        &row["machine"],
+        "",
+        expected,
     ));
     problems
 }
@@ -190,17 +208,12 @@ fn user_problems(expected: &Value) -> Vec<String> {
     for (name, want) in expected["settings"].as_object().into_iter().flatten() {
         problems.extend(setting_problems(&label, name, want, &settings));
     }
-    let found: Vec<String> = reports
-        .findings
-        .iter()
-        .filter(|f| f["user"] == row["user"] && f["machine"] == row["machine"])
-        .map(|f| f["rule_id"].clone())
-        .collect();
-    problems.extend(check_rules(
+    problems.extend(rule_problems(
         &label,
-        &found,
-        &expected["rules_expected"],
-        &expected["rules_forbidden"],
+        reports,
+        &row["machine"],
+        &row["user"],
+        expected,
     ));
     problems
 }

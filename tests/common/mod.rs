@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -76,4 +78,25 @@ pub fn read_csv(path: &Path) -> Vec<Row> {
                 .collect()
         })
         .collect()
+}
+
+/// Runs `hiveaudit recover` with `args`; the last one is the `--out` file.
+pub fn recover(args: &[&Path]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hiveaudit"));
+    command.arg("recover");
+    let (out, rest) = args.split_last().expect("at least the output");
+    command.args(rest).arg("--out").arg(out);
+    command.output().expect("the hiveaudit binary runs")
+}
+
+/// A hash of a file's content, to show it did not change.
+pub fn fingerprint(path: &Path) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    std::fs::read(path).expect("readable").hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Number of entries in a directory.
+pub fn entries(dir: &Path) -> usize {
+    std::fs::read_dir(dir).expect("a directory").count()
 }

@@ -1,32 +1,12 @@
 //! `hiveaudit recover` through the real binary on corpus samples: logs found in any letter
 //! case, bad logs refused with nothing written, inputs untouched.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::process::{Command, Output};
 
 use libtest_mimic::Failed;
 
+use crate::common::{entries, fingerprint, recover};
 use crate::tree::{assert_same_tree, tree};
-
-fn recover_cmd(args: &[&Path]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hiveaudit"));
-    command.arg("recover");
-    let (out, rest) = args.split_last().unwrap();
-    command.args(rest).arg("--out").arg(out);
-    command.output().expect("the binary runs")
-}
-
-fn fingerprint(path: &Path) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    std::fs::read(path).unwrap().hash(&mut hasher);
-    hasher.finish()
-}
-
-fn entries(dir: &Path) -> usize {
-    std::fs::read_dir(dir).unwrap().count()
-}
 
 pub fn corpus_dirty_hive_is_recovered_with_logs_found_in_any_case(
     root: &Path,
@@ -37,7 +17,7 @@ pub fn corpus_dirty_hive_is_recovered_with_logs_found_in_any_case(
     let before = (fingerprint(&hive), fingerprint(&log1));
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("recovered.dat");
-    let result = recover_cmd(&[&hive, &out]);
+    let result = recover(&[&hive, &out]);
     let stdout = String::from_utf8_lossy(&result.stdout);
     assert!(
         result.status.success(),
@@ -62,7 +42,7 @@ pub fn corpus_bad_logs_are_refused_and_nothing_is_written(root: &Path) -> Result
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("recovered");
     let log2 = sample.join("BadLogHive.LOG2");
-    let result = recover_cmd(&[&hive, Path::new("--log"), &log2, &out]);
+    let result = recover(&[&hive, Path::new("--log"), &log2, &out]);
     assert_eq!(result.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&result.stderr).contains("checksum mismatch"));
     assert_eq!(entries(dir.path()), 0);
