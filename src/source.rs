@@ -5,9 +5,10 @@
 //! [`Evidence`]; everything downstream sees only [`EvidenceBytes`].
 
 use std::fmt;
-use std::fs::File;
+use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read};
 use std::ops::Deref;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use memmap2::{Mmap, MmapMut, MmapOptions};
@@ -44,7 +45,7 @@ impl Evidence {
 
     /// Reads at most `limit` bytes from the start: enough to sniff a header without mapping.
     pub fn read_prefix(&self, limit: usize) -> io::Result<Vec<u8>> {
-        let file = open_regular(self.path())?;
+        let (file, _) = open_regular(self.path())?;
         let mut buffer = Vec::with_capacity(limit);
         file.take(limit as u64).read_to_end(&mut buffer)?;
         Ok(buffer)
@@ -53,16 +54,19 @@ impl Evidence {
     /// Maps the whole content copy-on-write: writes to the map change private copies of the
     /// touched pages only, never the file. Used to patch a recovered hive in place.
     pub fn open_copy_on_write(&self) -> io::Result<MmapMut> {
-        map_copy_on_write(&open_regular(self.path())?)
+        map_copy_on_write(&open_regular(self.path())?.0)
     }
 
     /// Opens the whole content read-only.
     pub fn open(&self) -> io::Result<EvidenceBytes> {
-        let file = open_regular(self.path())?;
-        if file.metadata()?.len() == 0 {
+        let (file, metadata) = open_regular(self.path())?;
+        if metadata.len() == 0 {
             return Ok(EvidenceBytes::Owned(Vec::new()));
         }
-        map_read_only(&file).map(EvidenceBytes::Mapped)
+        let map = map_read_only(&file)?;
+        // Lookups jump between cells: reading ahead or mapping neighbouring pages only costs.
+        let _ = map.advise(memmap2::Advice::Random);
+        Ok(EvidenceBytes::Mapped(map))
     }
 }
 
@@ -72,17 +76,22 @@ impl fmt::Display for Evidence {
     }
 }
 
-/// Opens `path` for reading only if it is a regular file, so that a FIFO or device never
-/// blocks the run.
-fn open_regular(path: &Path) -> io::Result<File> {
-    let metadata = std::fs::metadata(path)?;
+/// Opens `path` read-only and refuses anything but a regular file. The open itself is
+/// non-blocking, so a FIFO or device that replaced a file since discovery cannot stall the
+/// run; one `open` and one `fstat` per file.
+fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let metadata = file.metadata()?;
     if !metadata.is_file() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "not a regular file",
         ));
     }
-    File::open(path)
+    Ok((file, metadata))
 }
 
 /// Maps `file` read-only.

@@ -1,8 +1,7 @@
 //! Safe, case-insensitive lookups over a hive's bytes, built on nt-hive.
 //!
 //! nt-hive does the cell work; this module guards it. It refuses buffers nt-hive would panic
-//! on, pre-checks the cell offsets nt-hive asserts on, falls back to a linear scan when a subkey
-//! list is not sorted, and recovers the key last-write times and raw value types that nt-hive
+//! on, pre-checks the cell offsets nt-hive asserts on, and recovers the key last-write times and raw value types that nt-hive
 //! does not expose (their fields sit at fixed distances before the name it returns).
 //! [`guarded`] turns any remaining panic into an error, so one bad cell costs one lookup.
 
@@ -165,16 +164,17 @@ impl<'h, 'a> Key<'h, 'a> {
     }
 
     /// The subkey called `name` (any letter case), if present.
+    ///
+    /// Found by binary search over the sorted subkey list, as Windows looks keys up: a key
+    /// that an unsorted (damaged) list hides from Windows is not found here either.
     pub fn subkey(&self, name: &str) -> HiveResult<Option<Key<'h, 'a>>> {
         if !self.has_children(20, 28) {
             return Ok(None);
         }
-        if let Some(found) = self.node.subkey(name) {
-            return Ok(Some(self.wrap(found?)));
+        match self.node.subkey(name) {
+            Some(found) => Ok(Some(self.wrap(found?))),
+            None => Ok(None),
         }
-        // Binary search assumes a sorted list; damaged or foreign-written hives may not keep
-        // it sorted, so a miss is confirmed by a linear scan.
-        self.find_subkey_linearly(name)
     }
 
     /// The names of all subkeys, in stored order (at most [`MAX_SUBKEYS`]).
@@ -227,19 +227,6 @@ impl<'h, 'a> Key<'h, 'a> {
             view: self.view,
             node,
         }
-    }
-
-    fn find_subkey_linearly(&self, name: &str) -> HiveResult<Option<Key<'h, 'a>>> {
-        let wanted = fold_case(name);
-        let mut found = None;
-        self.for_each_subkey(|key| {
-            if fold_case(&key.name()?) == wanted {
-                found = Some(key);
-                return Ok(false);
-            }
-            Ok(true)
-        })?;
-        Ok(found)
     }
 
     /// Calls `visit` on each subkey until it returns `Ok(false)`.

@@ -1,0 +1,143 @@
+//! Benchmarks of the hot paths: opening a hive and extracting every setting, replaying
+//! transaction logs (reported as log bytes per second), and discovering a collection.
+//!
+//! Run with `cargo bench`. Inputs are the generated fixtures under `testdata/`; with
+//! `HIVE_CORPUS` set, real Windows hives and logs from the corpus are measured too.
+
+use std::path::{Path, PathBuf};
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+use hiveaudit::discovery::{DiscoveryOptions, discover};
+use hiveaudit::hive::{HiveKind, HiveView};
+use hiveaudit::recovery::{LogInput, Recovery, recover};
+use hiveaudit::settings::extract;
+
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
+}
+
+fn corpus() -> Option<PathBuf> {
+    std::env::var_os("HIVE_CORPUS")
+        .map(PathBuf::from)
+        .filter(|dir| dir.join("MANIFEST.json").is_file())
+}
+
+/// Hives to open and read, by label: generated fixtures, plus real hives from the corpus.
+fn sample_hives() -> Vec<(String, PathBuf, HiveKind)> {
+    let fleet = testdata().join("sample-fleet/WKS-ALICE01/C");
+    let mut hives = vec![
+        (
+            "fixture SYSTEM".to_string(),
+            fleet.join("Windows/System32/config/SYSTEM"),
+            HiveKind::System,
+        ),
+        (
+            "fixture SOFTWARE".to_string(),
+            fleet.join("Windows/System32/config/SOFTWARE"),
+            HiveKind::Software,
+        ),
+        (
+            "fixture NTUSER".to_string(),
+            fleet.join("Users/alice/NTUSER.DAT"),
+            HiveKind::NtUser,
+        ),
+    ];
+    if let Some(corpus) = corpus() {
+        hives.push((
+            "Win7 SYSTEM 11 MB".into(),
+            corpus.join("regipy/regipy_tests/data/SYSTEM"),
+            HiveKind::System,
+        ));
+        hives.push((
+            "Win7 NTUSER 2.6 MB".into(),
+            corpus.join("notatin/test_data/win7_ntuser.dat"),
+            HiveKind::NtUser,
+        ));
+        hives.push((
+            "NT4 SOFTWARE".into(),
+            corpus.join("aiowinreg/tests/testdata/nt/software.reg"),
+            HiveKind::Software,
+        ));
+    }
+    hives
+}
+
+fn open_and_extract(c: &mut Criterion) {
+    let mut group = c.benchmark_group("open+extract");
+    for (label, path, kind) in sample_hives() {
+        let bytes = std::fs::read(&path).unwrap();
+        group.bench_function(label, |b| {
+            b.iter(|| {
+                let view = HiveView::open(&bytes).unwrap();
+                extract(&view, kind)
+            })
+        });
+    }
+    group.finish();
+}
+
+fn log_recovery(c: &mut Criterion) {
+    let Some(corpus) = corpus() else {
+        eprintln!("recovery benchmark skipped: set HIVE_CORPUS for real logs");
+        return;
+    };
+    let mut group = c.benchmark_group("recovery");
+    let samples = [
+        (
+            "SYSTEM_B",
+            "regipy/regipy_tests/data/SYSTEM_B",
+            ["SYSTEM_B.LOG1", "SYSTEM_B.LOG2"],
+        ),
+        (
+            "Amcache RathbunVM",
+            "DFIRArtifactMuseum/Windows/Amcache/Win10/RathbunVM/Amcache.hve",
+            ["Amcache.hve.LOG1", "Amcache.hve.LOG2"],
+        ),
+    ];
+    for (label, hive, logs) in samples {
+        let hive = corpus.join(hive);
+        let primary = std::fs::read(&hive).unwrap();
+        let logs: Vec<(String, Vec<u8>)> = logs
+            .iter()
+            .map(|name| {
+                let bytes = std::fs::read(hive.parent().unwrap().join(name)).unwrap();
+                (name.to_string(), bytes)
+            })
+            .collect();
+        let inputs: Vec<LogInput<'_>> = logs
+            .iter()
+            .map(|(name, bytes)| LogInput { name, bytes })
+            .collect();
+        let log_bytes: usize = logs.iter().map(|(_, bytes)| bytes.len()).sum();
+        group.throughput(Throughput::Bytes(log_bytes as u64));
+        group.bench_function(format!("{label} plan"), |b| {
+            b.iter(|| recover(&primary, &inputs))
+        });
+        group.bench_function(format!("{label} plan+apply"), |b| {
+            b.iter(|| match recover(&primary, &inputs) {
+                Recovery::Recovered(plan) => plan.apply(&primary).len(),
+                other => panic!("not recovered: {other}"),
+            })
+        });
+    }
+    group.finish();
+}
+
+fn discovery(c: &mut Criterion) {
+    let mut group = c.benchmark_group("discovery");
+    group.sample_size(20);
+    let mut inputs = vec![("testdata".to_string(), testdata())];
+    if let Some(corpus) = corpus() {
+        inputs.push(("corpus".to_string(), corpus));
+    }
+    for (label, dir) in inputs {
+        group.bench_function(label, |b| {
+            b.iter(|| discover(std::slice::from_ref(&dir), &DiscoveryOptions::default()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, open_and_extract, log_recovery, discovery);
+criterion_main!(benches);
