@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# bench-fleet.sh [MACHINES] [RUNS]
+#
+# Reproducible fleet comparison: builds a KAPE-style fleet of MACHINES machines (default 400)
+# from the shared corpus with ../shared/bench/make_fleet.sh, warms the page cache, then times
+# `hiveaudit scan` (default, and --no-recover, and with one thread) against the peer scripts in
+# ../shared/bench (libhivex via Debian python3-hivex, regipy from PyPI), RUNS times each
+# (default 5). Prints median wall time, CPU time, peak RSS and the ratios as a Markdown table.
+#
+# Environment: FLEET_DIR (default: a directory under ${TMPDIR:-/tmp}, reused when it already
+# holds MACHINES machines), SKIP_PEERS=1 to time hiveaudit only, HIVEAUDIT (binary to time;
+# default: built here with cargo build --release).
+set -euo pipefail
+machines=${1:-400}
+runs=${2:-5}
+here=$(cd "$(dirname "$0")/.." && pwd)
+shared=${SHARED:-$(cd "$here/.." && pwd)/shared}
+fleet=${FLEET_DIR:-${TMPDIR:-/tmp}/hiveaudit-fleet-$machines}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+install_peers() {
+  if ! /usr/bin/python3 -c 'import hivex' 2>/dev/null; then
+    apt-get update -qq
+    apt-get install -y -qq python3-hivex >/dev/null
+  fi
+  if ! python3 -c 'import regipy' 2>/dev/null; then
+    python3 -m pip install -q regipy >/dev/null
+  fi
+}
+
+if [[ ! -d $fleet || $(find "$fleet" -mindepth 1 -maxdepth 1 -type d | wc -l) -ne $machines ]]; then
+  rm -rf "$fleet"
+  bash "$shared/bench/make_fleet.sh" "$fleet" "$machines" >&2
+fi
+if [[ -z ${HIVEAUDIT:-} ]]; then
+  (cd "$here" && cargo build --release -q)
+  HIVEAUDIT=$here/target/release/hiveaudit
+fi
+[[ ${SKIP_PEERS:-} == 1 ]] || install_peers
+
+# Warm the page cache: every byte once.
+find "$fleet" -type f -exec cat {} + >/dev/null
+
+# measure LABEL COMMAND...: RUNS timed runs; one line "LABEL wall user sys rss" per run.
+measure() {
+  local label=$1
+  shift
+  "$@" >/dev/null 2>&1 || true # one untimed run, so every tool starts equally warm
+  for ((i = 0; i < runs; i++)); do
+    /usr/bin/time -f "$label %e %U %S %M" -o "$out/time" "$@" >/dev/null 2>&1 || true
+    cat "$out/time"
+  done
+}
+
+{
+  measure "hiveaudit" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet
+  measure "hiveaudit --no-recover" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet --no-recover
+  measure "hiveaudit --jobs 1" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet --jobs 1
+  measure "hiveaudit --no-recover --jobs 1" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet --no-recover --jobs 1
+  if [[ ${SKIP_PEERS:-} != 1 ]]; then
+    measure "libhivex (python3-hivex)" /usr/bin/python3 "$shared/bench/peer_hivex.py" "$fleet"
+    measure "regipy" python3 "$shared/bench/peer_regipy.py" "$fleet"
+  fi
+  measure "cat every byte" find "$fleet" -type f -exec cat {} + 
+} >"$out/times"
+
+python3 - "$out/times" "$machines" "$(nproc)" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    *label, wall, user, system, rss = line.split()
+    rows.setdefault(" ".join(label), []).append((float(wall), float(user) + float(system), int(rss)))
+med = {k: (statistics.median(w for w, _, _ in v), statistics.median(c for _, c, _ in v),
+           max(r for _, _, r in v)) for k, v in rows.items()}
+print(f"Fleet: {sys.argv[2]} machines, {sys.argv[3]} cores, warm cache, median of {len(next(iter(rows.values())))} runs\n")
+print("| tool | wall (s) | CPU (s) | peak RSS (MiB) | faster than libhivex | faster than regipy |")
+print("|---|---|---|---|---|---|")
+hivex = med.get("libhivex (python3-hivex)", (None,))[0]
+regipy = med.get("regipy", (None,))[0]
+for label, (wall, cpu, rss) in med.items():
+    ours = label.startswith("hiveaudit")
+    ratio = lambda peer: f"{peer / wall:.1f}x" if ours and peer and wall > 0 else "-"
+    print(f"| {label} | {wall:.3f} | {cpu:.3f} | {rss / 1024:.1f} | {ratio(hivex)} | {ratio(regipy)} |")
+one = med.get("hiveaudit --jobs 1", (0,))[0]
+two = med.get("hiveaudit", (0,))[0]
+if one and two:
+    print(f"\nSpeed-up from 1 to {sys.argv[3]} threads (default scan): {one / two:.2f}x")
+PY
