@@ -1,4 +1,4 @@
-//! Writing rows as RFC 4180 CSV or JSON Lines, under temporary names until the run completes.
+//! Writing rows as RFC 4180 CSV or JSON Lines, into the staging directory of a run.
 //!
 //! A row type is any `Serialize + Default` struct: its field order is the column order, and
 //! the default instance gives the header even when no row is written. CSV cells that a
@@ -36,8 +36,7 @@ impl OutputFormat {
 
 /// Writes one report file of rows of type `R`.
 pub struct TableWriter<R> {
-    partial: PathBuf,
-    complete: PathBuf,
+    path: PathBuf,
     csv: Option<csv::Writer<BufWriter<File>>>,
     jsonl: Option<BufWriter<File>>,
     rows: u64,
@@ -45,12 +44,10 @@ pub struct TableWriter<R> {
 }
 
 impl<R: Serialize + Default> TableWriter<R> {
-    /// Creates `<dir>/<name>.<ext>` under a temporary name; [`TableWriter::finish`] renames it.
+    /// Creates `<dir>/<name>.<ext>`.
     pub fn create(dir: &Path, name: &str, format: OutputFormat) -> io::Result<Self> {
-        let file_name = format!("{name}.{}", format.extension());
-        let complete = dir.join(&file_name);
-        let partial = dir.join(format!(".{file_name}.partial"));
-        let mut file = BufWriter::new(File::create(&partial)?);
+        let path = dir.join(format!("{name}.{}", format.extension()));
+        let mut file = BufWriter::new(File::create(&path)?);
         let (csv, jsonl) = match format {
             OutputFormat::Csv { bom } => {
                 if bom {
@@ -63,8 +60,7 @@ impl<R: Serialize + Default> TableWriter<R> {
             OutputFormat::Jsonl => (None, Some(file)),
         };
         Ok(TableWriter {
-            partial,
-            complete,
+            path,
             csv,
             jsonl,
             rows: 0,
@@ -90,8 +86,8 @@ impl<R: Serialize + Default> TableWriter<R> {
         self.rows
     }
 
-    /// Flushes and syncs the temporary file; returns (temporary, final) paths for the rename.
-    pub fn finish(self) -> io::Result<(PathBuf, PathBuf)> {
+    /// Flushes and syncs the file; returns its path.
+    pub fn finish(self) -> io::Result<PathBuf> {
         let file = match (self.csv, self.jsonl) {
             (Some(writer), _) => writer.into_inner().map_err(|e| e.into_error())?,
             (None, Some(writer)) => writer,
@@ -99,7 +95,7 @@ impl<R: Serialize + Default> TableWriter<R> {
         };
         let file = file.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
-        Ok((self.partial, self.complete))
+        Ok(self.path)
     }
 }
 
@@ -165,11 +161,9 @@ mod tests {
         };
         writer.write(&row("=cmd|' /C calc'!A0", Some(1))).unwrap();
         writer.write(&row("a,\"b\"\nc", None)).unwrap();
-        let (partial, complete) = writer.finish().unwrap();
-        assert!(!complete.exists());
-        std::fs::rename(&partial, &complete).unwrap();
+        let path = writer.finish().unwrap();
         assert_eq!(
-            read(&complete),
+            read(&path),
             "name,count,present\n'=cmd|' /C calc'!A0,1,true\n\"a,\"\"b\"\"\nc\",,true\n"
         );
     }
@@ -180,8 +174,8 @@ mod tests {
         let writer =
             TableWriter::<Sample>::create(dir.path(), "t", OutputFormat::Csv { bom: true })
                 .unwrap();
-        let (partial, _) = writer.finish().unwrap();
-        assert_eq!(read(&partial), "\u{feff}name,count,present\n");
+        let path = writer.finish().unwrap();
+        assert_eq!(read(&path), "\u{feff}name,count,present\n");
     }
 
     #[test]
@@ -196,10 +190,10 @@ mod tests {
                 present: false,
             })
             .unwrap();
-        let (partial, complete) = writer.finish().unwrap();
-        assert!(complete.ends_with("t.jsonl"));
+        let path = writer.finish().unwrap();
+        assert!(path.ends_with("t.jsonl"));
         assert_eq!(
-            read(&partial),
+            read(&path),
             "{\"name\":\"=x\",\"count\":null,\"present\":false}\n"
         );
     }
