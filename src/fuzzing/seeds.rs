@@ -65,6 +65,18 @@ pub fn hives() -> Vec<Vec<u8>> {
     vec![system("HOST-1"), software("alice"), ntuser("alice")]
 }
 
+/// The seeds of the harness called `target` (see [`super::targets::ALL`]).
+pub fn for_target(target: &str) -> Vec<Vec<u8>> {
+    match target {
+        "recovery" => {
+            let mut inputs = recovery_inputs();
+            inputs.extend(hives().iter().map(|hive| pack(&[hive])));
+            inputs
+        }
+        _ => hives(),
+    }
+}
+
 /// Dirty primaries packed with new-format, old-format and mixed logs (see [`pack`]).
 pub fn recovery_inputs() -> Vec<Vec<u8>> {
     const HBINS: u32 = 16384;

@@ -1,9 +1,14 @@
 //! Writing rows as RFC 4180 CSV or JSON Lines, into the staging directory of a run.
 //!
 //! A row type is any `Serialize + Default` struct: its field order is the column order, and
-//! the default instance gives the header even when no row is written. CSV cells that a
-//! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
-//! return) are prefixed with `'`; JSON Lines keeps values verbatim.
+//! the default instance gives the header even when no row is written.
+//!
+//! CSV text cells are made safe for spreadsheets and line-based tools: C0 control characters
+//! (U+0000 to U+001F: NUL, tab, newline, carriage return, ...) and DEL are written as the
+//! escape `\xNN` (a NUL breaks many CSV readers, a newline breaks line-based ones), and a cell
+//! that a spreadsheet would run as a formula (starting with `=`, `+`, `-` or `@`) is prefixed
+//! with `'`. Text that was not valid UTF-16 in the hive already carries U+FFFD from decoding.
+//! JSON Lines keeps values verbatim (JSON escapes control characters itself).
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -119,14 +124,34 @@ fn cell(value: Value) -> String {
         Value::Null => String::new(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) => neutralise_formula(s),
-        other => neutralise_formula(other.to_string()),
+        Value::String(s) => neutralise_formula(escape_controls(s)),
+        other => neutralise_formula(escape_controls(other.to_string())),
     }
+}
+
+/// Writes each C0 control character and DEL as `\xNN`; other text is kept as it is.
+pub fn escape_controls(text: String) -> String {
+    if !text.chars().any(is_control) {
+        return text;
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_control(c) {
+            escaped.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            escaped.push(c);
+        }
+    }
+    escaped
+}
+
+fn is_control(c: char) -> bool {
+    c < ' ' || c == '\u{7f}'
 }
 
 /// Prefixes text that a spreadsheet would evaluate as a formula with `'`.
 pub fn neutralise_formula(text: String) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if text.starts_with(['=', '+', '-', '@']) {
         format!("'{text}")
     } else {
         text
@@ -161,10 +186,11 @@ mod tests {
         };
         writer.write(&row("=cmd|' /C calc'!A0", Some(1))).unwrap();
         writer.write(&row("a,\"b\"\nc", None)).unwrap();
+        writer.write(&row("\tnul\0del\u{7f}", Some(2))).unwrap();
         let path = writer.finish().unwrap();
         assert_eq!(
             read(&path),
-            "name,count,present\n'=cmd|' /C calc'!A0,1,true\n\"a,\"\"b\"\"\nc\",,true\n"
+            "name,count,present\n'=cmd|' /C calc'!A0,1,true\n\"a,\"\"b\"\"\\x0ac\",,true\n\\x09nul\\x00del\\x7f,2,true\n"
         );
     }
 
