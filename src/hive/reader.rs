@@ -416,3 +416,56 @@ pub struct Value {
     /// The data bytes.
     pub data: Vec<u8>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fuzzing::build::{TestKey, build_hive};
+    use crate::hive::base_block::{seal, write_u32};
+
+    /// A hive whose root lists one subkey with a 255-character name 65,535 times: the list
+    /// is appended in a second hive bin and the root pointed at it.
+    fn one_huge_key_listed_many_times() -> Vec<u8> {
+        let long = "K".repeat(255);
+        let mut hive = build_hive("SOFTWARE", &TestKey::new("ROOT").key(&long));
+        let root = BASE_BLOCK_SIZE + read_u32(&hive, 36) as usize + 4;
+        let list = BASE_BLOCK_SIZE + read_u32(&hive, root + 28) as usize + 4;
+        let child = read_u32(&hive, list + 4);
+        let count = u16::MAX as usize;
+        let bin_offset = hive.len() - BASE_BLOCK_SIZE;
+        let bin_size = (32 + 8 + 4 + 8 * count).next_multiple_of(4096);
+        let mut bin = vec![0u8; bin_size];
+        bin[..4].copy_from_slice(b"hbin");
+        write_u32(&mut bin, 4, bin_offset as u32);
+        write_u32(&mut bin, 8, bin_size as u32);
+        write_u32(&mut bin, 32, (-((bin_size - 32) as i32)) as u32);
+        bin[36..38].copy_from_slice(b"lf");
+        bin[38..40].copy_from_slice(&u16::MAX.to_le_bytes());
+        for i in 0..count {
+            write_u32(&mut bin, 40 + 8 * i, child);
+        }
+        hive.extend_from_slice(&bin);
+        write_u32(&mut hive, root + 20, count as u32);
+        write_u32(&mut hive, root + 28, (bin_offset + 32) as u32);
+        let bins = (hive.len() - BASE_BLOCK_SIZE) as u32;
+        write_u32(&mut hive, 40, bins);
+        seal(&mut hive);
+        hive
+    }
+
+    #[test]
+    fn a_list_naming_one_huge_key_exhausts_the_budget() {
+        let hive = one_huge_key_listed_many_times();
+        let view = HiveView::open(&hive).unwrap();
+        let root = view.root().unwrap();
+        assert_eq!(root.subkey_names().unwrap().len(), u16::MAX as usize);
+        let started = std::time::Instant::now();
+        let failed = (0..8).find(|_| root.subkey_names().is_err());
+        assert!(failed.is_some(), "the work budget never ran out");
+        assert!(
+            root.subkey("missing").is_err(),
+            "a spent budget must stay spent"
+        );
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    }
+}
