@@ -13,6 +13,8 @@
 
 pub mod cli;
 pub mod discovery;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hive;
 pub mod load;
 pub mod recovery;

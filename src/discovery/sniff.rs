@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{DiscoveredHive, OtherFile, OtherStatus, names};
 use crate::hive::base_block::BASE_BLOCK_SIZE;
-use crate::hive::{BaseBlock, DetectedBy, HiveKind, HiveView, guarded, kind};
+use crate::hive::{BaseBlock, DetectedBy, HiveKind, kind};
 use crate::source::Evidence;
 
 /// What one regular file is.
@@ -79,15 +79,8 @@ fn typed(evidence: Evidence, size: u64, header: BaseBlock) -> DiscoveredHive {
 fn detect_kind(evidence: &Evidence, embedded_name: &str) -> (HiveKind, DetectedBy) {
     let file_name = evidence.file_name();
     if kind::from_embedded_name(embedded_name).is_none() {
-        let probed = evidence.open().ok().and_then(|bytes| {
-            guarded(|| {
-                let view = HiveView::open(&bytes)?;
-                Ok(kind::detect(embedded_name, Some(&view), &file_name))
-            })
-            .ok()
-        });
-        if let Some(decided) = probed {
-            return decided;
+        if let Ok(bytes) = evidence.open() {
+            return kind::detect_in(&bytes, embedded_name, &file_name);
         }
     }
     kind::detect(embedded_name, None, &file_name)

@@ -18,6 +18,11 @@ use super::base_block::{BASE_BLOCK_SIZE, BaseBlock, read_u32, read_u64};
 pub const MAX_VALUE_SIZE: usize = 1 << 20;
 /// Most subkeys a single enumeration returns; real keys stay far below this.
 pub const MAX_SUBKEYS: usize = 100_000;
+/// Work one [`HiveView`] may do, in units of one per key or value visited plus one per byte
+/// of name or data copied out. A real hive's whole extraction costs well under a million;
+/// this bounds the time and memory a crafted hive (a list naming the same huge key a hundred
+/// thousand times, Office-version keys by the thousand) can cost.
+pub const WORK_BUDGET: u64 = 64 << 20;
 
 /// Offset of the name inside an nk record, counted from its `nk` signature.
 const NK_NAME_OFFSET: usize = 76;
@@ -49,6 +54,14 @@ pub type HiveResult<T> = Result<T, HiveError>;
 
 thread_local! {
     static GUARDED: Cell<bool> = const { Cell::new(false) };
+    static FOREIGN_PANICS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// How many guarded panics on this thread were raised outside nt-hive: each one is a bug in
+/// hiveaudit that the guard hid. The fuzz harnesses check that this stays at zero.
+#[doc(hidden)]
+pub fn panics_outside_nt_hive() -> u64 {
+    FOREIGN_PANICS.with(Cell::get)
 }
 
 /// Runs `work`, turning a panic inside it into an error naming what panicked.
@@ -77,6 +90,11 @@ fn install_quiet_hook() {
         panic::set_hook(Box::new(move |info| {
             if !GUARDED.with(Cell::get) {
                 default_hook(info);
+            } else if !info
+                .location()
+                .is_some_and(|at| at.file().contains("nt-hive"))
+            {
+                FOREIGN_PANICS.with(|count| count.set(count.get() + 1));
             }
         }));
     });
@@ -86,6 +104,7 @@ fn install_quiet_hook() {
 pub struct HiveView<'a> {
     bytes: &'a [u8],
     hive: Hive<&'a [u8]>,
+    work_left: Cell<u64>,
 }
 
 impl<'a> HiveView<'a> {
@@ -106,7 +125,25 @@ impl<'a> HiveView<'a> {
             )));
         }
         let hive = Hive::without_validation(bytes)?;
-        Ok(HiveView { bytes, hive })
+        Ok(HiveView {
+            bytes,
+            hive,
+            work_left: Cell::new(WORK_BUDGET),
+        })
+    }
+
+    /// Spends `units` of the view's [`WORK_BUDGET`], failing once it is used up.
+    fn charge(&self, units: usize) -> HiveResult<()> {
+        let left = self.work_left.get();
+        let cost = units as u64 + 1;
+        if cost > left {
+            self.work_left.set(0);
+            return Err(HiveError(format!(
+                "hive needs more work than the budget of {WORK_BUDGET} units allows"
+            )));
+        }
+        self.work_left.set(left - cost);
+        Ok(())
     }
 
     /// The root key.
@@ -171,6 +208,7 @@ impl<'h, 'a> Key<'h, 'a> {
         if !self.has_children(20, 28) {
             return Ok(None);
         }
+        self.view.charge(name.len())?;
         match self.node.subkey(name) {
             Some(found) => Ok(Some(self.wrap(found?))),
             None => Ok(None),
@@ -198,28 +236,52 @@ impl<'h, 'a> Key<'h, 'a> {
     }
 
     /// The value called `name` (any letter case; empty for the default value), if present.
+    ///
+    /// The value list is walked here rather than by nt-hive, so that each entry is charged to
+    /// the work budget.
     pub fn value(&self, name: &str) -> HiveResult<Option<Value>> {
-        if !self.has_children(36, 40) {
-            return Ok(None);
-        }
-        match self.node.value(name) {
-            Some(found) => self.read_value(&found?).map(Some),
-            None => Ok(None),
-        }
+        let wanted = fold_case(name);
+        let mut found = None;
+        self.for_each_value(|value| {
+            let stored = value.name()?;
+            self.view.charge(name_bytes(&stored).len())?;
+            if fold_case(&stored.to_string_lossy()) == wanted {
+                found = Some(self.read_value(&value)?);
+                return Ok(false);
+            }
+            Ok(true)
+        })?;
+        Ok(found)
     }
 
-    /// All values of the key, in stored order.
+    /// All values of the key, in stored order (at most [`MAX_SUBKEYS`]).
     pub fn values(&self) -> HiveResult<Vec<Value>> {
+        let mut values = Vec::new();
+        self.for_each_value(|value| {
+            values.push(self.read_value(&value)?);
+            Ok(true)
+        })?;
+        Ok(values)
+    }
+
+    /// Calls `visit` on each value until it returns `Ok(false)`.
+    fn for_each_value(
+        &self,
+        mut visit: impl FnMut(KeyValue<'h, &'a [u8]>) -> HiveResult<bool>,
+    ) -> HiveResult<()> {
         if !self.has_children(36, 40) {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let Some(values) = self.node.values() else {
-            return Ok(Vec::new());
+            return Ok(());
         };
-        values?
-            .take(MAX_SUBKEYS)
-            .map(|value| self.read_value(&value?))
-            .collect()
+        for value in values?.take(MAX_SUBKEYS) {
+            self.view.charge(0)?;
+            if !visit(value?)? {
+                break;
+            }
+        }
+        Ok(())
     }
 
     fn wrap(&self, node: KeyNode<'h, &'a [u8]>) -> Key<'h, 'a> {
@@ -241,7 +303,10 @@ impl<'h, 'a> Key<'h, 'a> {
             return Ok(());
         };
         for node in subkeys?.take(MAX_SUBKEYS) {
-            if !visit(self.wrap(node?))? {
+            let key = self.wrap(node?);
+            let name_len = key.node.name().map_or(0, |name| name_bytes(&name).len());
+            self.view.charge(name_len)?;
+            if !visit(key)? {
                 break;
             }
         }
@@ -284,6 +349,7 @@ impl<'h, 'a> Key<'h, 'a> {
                 "value {name:?} claims {size} bytes of data"
             )));
         }
+        self.view.charge(size)?;
         let data = if size == 0 {
             Vec::new()
         } else if raw_size & DATA_INLINE == 0 && data_offset == u32::MAX {
@@ -336,4 +402,57 @@ pub struct Value {
     pub raw_type: u32,
     /// The data bytes.
     pub data: Vec<u8>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fuzzing::build::{TestKey, build_hive};
+    use crate::hive::base_block::{seal, write_u32};
+
+    /// A hive whose root lists one subkey with a 255-character name 65,535 times: the list
+    /// is appended in a second hive bin and the root pointed at it.
+    fn one_huge_key_listed_many_times() -> Vec<u8> {
+        let long = "K".repeat(255);
+        let mut hive = build_hive("SOFTWARE", &TestKey::new("ROOT").key(&long));
+        let root = BASE_BLOCK_SIZE + read_u32(&hive, 36) as usize + 4;
+        let list = BASE_BLOCK_SIZE + read_u32(&hive, root + 28) as usize + 4;
+        let child = read_u32(&hive, list + 4);
+        let count = u16::MAX as usize;
+        let bin_offset = hive.len() - BASE_BLOCK_SIZE;
+        let bin_size = (32 + 8 + 4 + 8 * count).next_multiple_of(4096);
+        let mut bin = vec![0u8; bin_size];
+        bin[..4].copy_from_slice(b"hbin");
+        write_u32(&mut bin, 4, bin_offset as u32);
+        write_u32(&mut bin, 8, bin_size as u32);
+        write_u32(&mut bin, 32, (-((bin_size - 32) as i32)) as u32);
+        bin[36..38].copy_from_slice(b"lf");
+        bin[38..40].copy_from_slice(&u16::MAX.to_le_bytes());
+        for i in 0..count {
+            write_u32(&mut bin, 40 + 8 * i, child);
+        }
+        hive.extend_from_slice(&bin);
+        write_u32(&mut hive, root + 20, count as u32);
+        write_u32(&mut hive, root + 28, (bin_offset + 32) as u32);
+        let bins = (hive.len() - BASE_BLOCK_SIZE) as u32;
+        write_u32(&mut hive, 40, bins);
+        seal(&mut hive);
+        hive
+    }
+
+    #[test]
+    fn a_list_naming_one_huge_key_exhausts_the_budget() {
+        let hive = one_huge_key_listed_many_times();
+        let view = HiveView::open(&hive).unwrap();
+        let root = view.root().unwrap();
+        assert_eq!(root.subkey_names().unwrap().len(), u16::MAX as usize);
+        let started = std::time::Instant::now();
+        let failed = (0..8).find(|_| root.subkey_names().is_err());
+        assert!(failed.is_some(), "the work budget never ran out");
+        assert!(
+            root.subkey("missing").is_err(),
+            "a spent budget must stay spent"
+        );
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    }
 }

@@ -199,8 +199,8 @@ fn choose_old<'a, 'v>(valid: &'v [ValidLog<'a>]) -> Option<&'v ValidLog<'a>> {
     }
 }
 
-#[cfg(test)]
-mod testing;
+#[doc(hidden)]
+pub mod testing;
 
 #[cfg(test)]
 mod tests {

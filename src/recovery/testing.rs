@@ -1,5 +1,6 @@
-//! Test-only builders of synthetic primaries and logs (new and old format), so that unit and
-//! property tests can construct exactly the damage they need.
+//! Builders of synthetic primaries and logs (new and old format), so that unit and property
+//! tests can construct exactly the damage they need and the fuzz harnesses get seeds. Not part
+//! of the supported API.
 
 use crate::hive::base_block::{BASE_BLOCK_SIZE, HEADER_SIZE, seal, write_u32};
 

@@ -1,20 +1,26 @@
 //! The reports: `hives`, `machines`, `settings` and `findings`, as CSV or JSON Lines.
 //!
-//! All four are written under temporary names while the scan runs and renamed into place only
-//! when every one is complete, so an interrupted run never leaves a truncated report that
-//! looks finished.
+//! A run writes all four into a fresh hidden staging directory inside the report directory
+//! and moves them into place only when every one is complete; an abandoned run (interrupted,
+//! or failed) removes its staging directory. A report directory therefore holds either the
+//! previous complete set or the new one, never a truncated report under a final name. The
+//! moves are four renames in one directory, done after the last row; an interrupt that comes
+//! during them is only noted (see [`crate::scan`]), so they always complete together.
 
 pub mod rows;
 pub mod writer;
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use rows::{FindingRow, HiveRow, MachineRow, SettingRow};
 pub use writer::{OutputFormat, TableWriter};
 
 /// The names of the report files, without extension.
 pub const REPORT_NAMES: [&str; 4] = ["hives", "machines", "settings", "findings"];
+
+/// Prefix of the staging directories runs write into.
+pub const STAGING_PREFIX: &str = ".hiveaudit-partial-";
 
 /// The four report writers of one scan.
 pub struct Reports {
@@ -26,30 +32,113 @@ pub struct Reports {
     pub settings: TableWriter<SettingRow>,
     /// `findings.csv`.
     pub findings: TableWriter<FindingRow>,
+    staging: Staging,
 }
 
 impl Reports {
-    /// Opens the four reports in `dir` (which must exist) under temporary names.
+    /// Opens the four reports in a new staging directory inside `dir` (which must exist).
     pub fn create(dir: &Path, format: OutputFormat) -> io::Result<Self> {
+        let staging = Staging::create(dir)?;
+        let at = staging.path.as_path();
         Ok(Reports {
-            hives: TableWriter::create(dir, REPORT_NAMES[0], format)?,
-            machines: TableWriter::create(dir, REPORT_NAMES[1], format)?,
-            settings: TableWriter::create(dir, REPORT_NAMES[2], format)?,
-            findings: TableWriter::create(dir, REPORT_NAMES[3], format)?,
+            hives: TableWriter::create(at, REPORT_NAMES[0], format)?,
+            machines: TableWriter::create(at, REPORT_NAMES[1], format)?,
+            settings: TableWriter::create(at, REPORT_NAMES[2], format)?,
+            findings: TableWriter::create(at, REPORT_NAMES[3], format)?,
+            staging,
         })
     }
 
-    /// Completes all four files, then renames each into place.
+    /// Completes all four files, then moves each into the report directory, replacing the
+    /// previous run's reports, and removes the staging directory.
     pub fn finish(self) -> io::Result<()> {
-        let renames = [
+        let done = [
             self.hives.finish()?,
             self.machines.finish()?,
             self.settings.finish()?,
             self.findings.finish()?,
         ];
-        for (partial, complete) in renames {
-            std::fs::rename(partial, complete)?;
+        let target = self.staging.target.clone();
+        for file in done {
+            let name = file.file_name().expect("report files have names");
+            std::fs::rename(&file, target.join(name))?;
         }
         Ok(())
+    }
+}
+
+/// A staging directory, removed with whatever it still holds when dropped.
+struct Staging {
+    path: PathBuf,
+    target: PathBuf,
+}
+
+impl Staging {
+    fn create(target: &Path) -> io::Result<Self> {
+        let path = target.join(format!("{STAGING_PREFIX}{}", std::process::id()));
+        if path.exists() {
+            std::fs::remove_dir_all(&path)?;
+        }
+        std::fs::create_dir(&path)?;
+        Ok(Staging {
+            path,
+            target: target.to_path_buf(),
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn finished_reports_replace_the_old_set_and_leave_no_staging() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("hives.csv"), "old").unwrap();
+        let reports = Reports::create(dir.path(), OutputFormat::Csv { bom: false }).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("hives.csv")).unwrap(),
+            "old"
+        );
+        reports.finish().unwrap();
+        let names = entries(dir.path());
+        assert_eq!(
+            names,
+            ["findings.csv", "hives.csv", "machines.csv", "settings.csv"]
+        );
+        assert!(
+            std::fs::read_to_string(dir.path().join("hives.csv"))
+                .unwrap()
+                .starts_with("path,")
+        );
+    }
+
+    #[test]
+    fn abandoned_reports_leave_the_old_set_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("hives.csv"), "old").unwrap();
+        let mut reports = Reports::create(dir.path(), OutputFormat::Csv { bom: false }).unwrap();
+        reports.hives.write(&HiveRow::default()).unwrap();
+        drop(reports);
+        assert_eq!(entries(dir.path()), ["hives.csv"]);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("hives.csv")).unwrap(),
+            "old"
+        );
     }
 }

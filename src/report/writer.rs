@@ -1,9 +1,14 @@
-//! Writing rows as RFC 4180 CSV or JSON Lines, under temporary names until the run completes.
+//! Writing rows as RFC 4180 CSV or JSON Lines, into the staging directory of a run.
 //!
 //! A row type is any `Serialize + Default` struct: its field order is the column order, and
-//! the default instance gives the header even when no row is written. CSV cells that a
-//! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
-//! return) are prefixed with `'`; JSON Lines keeps values verbatim.
+//! the default instance gives the header even when no row is written.
+//!
+//! CSV text cells are made safe for spreadsheets and line-based tools: C0 control characters
+//! (U+0000 to U+001F: NUL, tab, newline, carriage return, ...) and DEL are written as the
+//! escape `\xNN` (a NUL breaks many CSV readers, a newline breaks line-based ones), and a cell
+//! that a spreadsheet would run as a formula (starting with `=`, `+`, `-` or `@`) is prefixed
+//! with `'`. Text that was not valid UTF-16 in the hive already carries U+FFFD from decoding.
+//! JSON Lines keeps values verbatim (JSON escapes control characters itself).
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -36,8 +41,7 @@ impl OutputFormat {
 
 /// Writes one report file of rows of type `R`.
 pub struct TableWriter<R> {
-    partial: PathBuf,
-    complete: PathBuf,
+    path: PathBuf,
     csv: Option<csv::Writer<BufWriter<File>>>,
     jsonl: Option<BufWriter<File>>,
     rows: u64,
@@ -45,12 +49,10 @@ pub struct TableWriter<R> {
 }
 
 impl<R: Serialize + Default> TableWriter<R> {
-    /// Creates `<dir>/<name>.<ext>` under a temporary name; [`TableWriter::finish`] renames it.
+    /// Creates `<dir>/<name>.<ext>`.
     pub fn create(dir: &Path, name: &str, format: OutputFormat) -> io::Result<Self> {
-        let file_name = format!("{name}.{}", format.extension());
-        let complete = dir.join(&file_name);
-        let partial = dir.join(format!(".{file_name}.partial"));
-        let mut file = BufWriter::new(File::create(&partial)?);
+        let path = dir.join(format!("{name}.{}", format.extension()));
+        let mut file = BufWriter::new(File::create(&path)?);
         let (csv, jsonl) = match format {
             OutputFormat::Csv { bom } => {
                 if bom {
@@ -63,8 +65,7 @@ impl<R: Serialize + Default> TableWriter<R> {
             OutputFormat::Jsonl => (None, Some(file)),
         };
         Ok(TableWriter {
-            partial,
-            complete,
+            path,
             csv,
             jsonl,
             rows: 0,
@@ -90,8 +91,8 @@ impl<R: Serialize + Default> TableWriter<R> {
         self.rows
     }
 
-    /// Flushes and syncs the temporary file; returns (temporary, final) paths for the rename.
-    pub fn finish(self) -> io::Result<(PathBuf, PathBuf)> {
+    /// Flushes and syncs the file; returns its path.
+    pub fn finish(self) -> io::Result<PathBuf> {
         let file = match (self.csv, self.jsonl) {
             (Some(writer), _) => writer.into_inner().map_err(|e| e.into_error())?,
             (None, Some(writer)) => writer,
@@ -99,7 +100,7 @@ impl<R: Serialize + Default> TableWriter<R> {
         };
         let file = file.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
-        Ok((self.partial, self.complete))
+        Ok(self.path)
     }
 }
 
@@ -123,14 +124,34 @@ fn cell(value: Value) -> String {
         Value::Null => String::new(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) => neutralise_formula(s),
-        other => neutralise_formula(other.to_string()),
+        Value::String(s) => neutralise_formula(escape_controls(s)),
+        other => neutralise_formula(escape_controls(other.to_string())),
     }
+}
+
+/// Writes each C0 control character and DEL as `\xNN`; other text is kept as it is.
+pub fn escape_controls(text: String) -> String {
+    if !text.chars().any(is_control) {
+        return text;
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_control(c) {
+            escaped.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            escaped.push(c);
+        }
+    }
+    escaped
+}
+
+fn is_control(c: char) -> bool {
+    c < ' ' || c == '\u{7f}'
 }
 
 /// Prefixes text that a spreadsheet would evaluate as a formula with `'`.
 pub fn neutralise_formula(text: String) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if text.starts_with(['=', '+', '-', '@']) {
         format!("'{text}")
     } else {
         text
@@ -165,12 +186,11 @@ mod tests {
         };
         writer.write(&row("=cmd|' /C calc'!A0", Some(1))).unwrap();
         writer.write(&row("a,\"b\"\nc", None)).unwrap();
-        let (partial, complete) = writer.finish().unwrap();
-        assert!(!complete.exists());
-        std::fs::rename(&partial, &complete).unwrap();
+        writer.write(&row("\tnul\0del\u{7f}", Some(2))).unwrap();
+        let path = writer.finish().unwrap();
         assert_eq!(
-            read(&complete),
-            "name,count,present\n'=cmd|' /C calc'!A0,1,true\n\"a,\"\"b\"\"\nc\",,true\n"
+            read(&path),
+            "name,count,present\n'=cmd|' /C calc'!A0,1,true\n\"a,\"\"b\"\"\\x0ac\",,true\n\\x09nul\\x00del\\x7f,2,true\n"
         );
     }
 
@@ -180,8 +200,8 @@ mod tests {
         let writer =
             TableWriter::<Sample>::create(dir.path(), "t", OutputFormat::Csv { bom: true })
                 .unwrap();
-        let (partial, _) = writer.finish().unwrap();
-        assert_eq!(read(&partial), "\u{feff}name,count,present\n");
+        let path = writer.finish().unwrap();
+        assert_eq!(read(&path), "\u{feff}name,count,present\n");
     }
 
     #[test]
@@ -196,10 +216,10 @@ mod tests {
                 present: false,
             })
             .unwrap();
-        let (partial, complete) = writer.finish().unwrap();
-        assert!(complete.ends_with("t.jsonl"));
+        let path = writer.finish().unwrap();
+        assert!(path.ends_with("t.jsonl"));
         assert_eq!(
-            read(&partial),
+            read(&path),
             "{\"name\":\"=x\",\"count\":null,\"present\":false}\n"
         );
     }

@@ -3,9 +3,11 @@
 //! Machines are processed in parallel, a bounded batch at a time, and their rows are written
 //! in collection order, so output is identical whatever the thread count and memory does not
 //! grow with the number of machines. Each hive is read under a panic guard: a damaged file
-//! becomes an error row and the run goes on.
+//! becomes an error row and the run goes on. An interrupt is checked before each machine and
+//! after each batch; an interrupted scan writes nothing (see [`interrupt`]).
 
 mod audit;
+pub mod interrupt;
 mod options;
 mod summary;
 
@@ -27,6 +29,7 @@ const BATCH_MACHINES: usize = 64;
 
 /// Runs `hiveaudit scan`; returns the exit code.
 pub fn run(args: &ScanArgs) -> i32 {
+    interrupt::install();
     let outcome = ScanOptions::from_args(args).and_then(|options| {
         let summary = scan(&options)?;
         Ok((options, summary))
@@ -40,7 +43,10 @@ pub fn run(args: &ScanArgs) -> i32 {
         }
         Err(error) => {
             eprintln!("hiveaudit: {error}");
-            EXIT_FATAL
+            match error {
+                ScanError::Interrupted => interrupt::EXIT_INTERRUPTED,
+                _ => EXIT_FATAL,
+            }
         }
     }
 }
@@ -63,13 +69,19 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
         recover: options.recover,
     };
     for batch in collection.machines.chunks(BATCH_MACHINES) {
-        let audited: Vec<MachineReport> = pool.install(|| {
+        let audited: Vec<Option<MachineReport>> = pool.install(|| {
             batch
                 .par_iter()
-                .map(|machine| audit_machine(machine, audit_options, &progress))
+                .map(|machine| {
+                    (!interrupt::interrupted()).then(|| {
+                        interrupt::test_delay();
+                        audit_machine(machine, audit_options, &progress)
+                    })
+                })
                 .collect()
         });
-        for report in audited {
+        stop_if_interrupted()?;
+        for report in audited.into_iter().flatten() {
             summary.add(&report);
             report.write(&mut reports).map_err(ScanError::output)?;
         }
@@ -83,8 +95,16 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
         reports.hives.write(&row).map_err(ScanError::output)?;
     }
     progress.finish_and_clear();
+    stop_if_interrupted()?;
     reports.finish().map_err(ScanError::output)?;
     Ok(summary)
+}
+
+fn stop_if_interrupted() -> Result<(), ScanError> {
+    match interrupt::interrupted() {
+        true => Err(ScanError::Interrupted),
+        false => Ok(()),
+    }
 }
 
 fn progress_bar(collection: &Collection, quiet: bool) -> ProgressBar {

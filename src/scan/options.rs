@@ -17,6 +17,8 @@ pub enum ScanError {
     Setup(String),
     /// The reports could not be written.
     Output(io::Error),
+    /// Ctrl-C or a termination signal stopped the run before the reports were complete.
+    Interrupted,
 }
 
 impl ScanError {
@@ -31,6 +33,9 @@ impl fmt::Display for ScanError {
         match self {
             ScanError::Usage(message) | ScanError::Setup(message) => f.write_str(message),
             ScanError::Output(error) => write!(f, "cannot write the reports: {error}"),
+            ScanError::Interrupted => f.write_str(
+                "interrupted; no report written (reports of an earlier run are left as they were)",
+            ),
         }
     }
 }
