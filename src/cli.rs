@@ -15,7 +15,7 @@ pub const EXIT_FINDINGS: i32 = 3;
 
 /// Audit collected Windows registry hives for the causes of repeated credential prompts.
 #[derive(Debug, Parser)]
-#[command(name = "hiveaudit", version, about, long_about = None)]
+#[command(name = "hiveaudit", version, about, long_about = None, after_help = TOP_EXAMPLE)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -32,9 +32,12 @@ enum Command {
     Rules(RulesArgs),
 }
 
+const TOP_EXAMPLE: &str = "Examples:\n  hiveaudit scan /cases/acme --out /cases/acme-report\n  \
+hiveaudit rules\n  hiveaudit recover evidence/NTUSER.DAT --out recovered/NTUSER.DAT";
+
 const SCAN_EXAMPLE: &str = "Example:\n  hiveaudit scan /cases/acme --out /cases/acme-report\n\n\
 Exit codes: 0 done, 2 done but some inputs could not be read, 3 findings at or above\n\
---fail-on, 1 fatal error.";
+--fail-on, 1 fatal error, 130 interrupted (no report written).";
 
 /// Arguments of `hiveaudit scan`.
 #[derive(Debug, clap::Args)]
