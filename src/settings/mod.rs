@@ -8,6 +8,7 @@
 //! from the same definitions.
 
 pub mod catalogue;
+pub mod connection;
 pub mod decode;
 pub mod extract;
 pub mod facts;
@@ -16,5 +17,5 @@ pub mod profiles;
 pub use catalogue::{CATALOGUE, Setting, ValueKind};
 pub use decode::Decoded;
 pub use extract::{Extraction, Lookup, Observation, extract};
-pub use facts::{LmOrigin, MachineFacts, OsFamily, Role, UserFacts};
+pub use facts::{Effective, LmOrigin, MachineFacts, Origin, OsFamily, Role, UserFacts};
 pub use profiles::{Account, Profile, ProfileRoot};
