@@ -8,6 +8,7 @@ use crate::discovery::{DiscoveredHive, MachineInputs, OtherFile, OtherStatus, Us
 use crate::hive::{HiveView, filetime, guarded};
 use crate::load::{self, HiveState};
 use crate::report::{AccountRow, FindingRow, HiveRow, MachineRow, Reports, SettingRow};
+use crate::rules::fleet::{FleetFinding, MachineSummary};
 use crate::rules::{self, Finding, HiveSubject};
 use crate::settings::catalogue::{
     DISABLE_DOMAIN_CREDS, DISPLAY_VERSION, NTLM_MIN_CLIENT_SEC, RESTRICT_SENDING_NTLM,
@@ -40,6 +41,8 @@ pub struct MachineReport {
     pub findings: Vec<Finding>,
     /// `accounts.csv` rows.
     pub accounts: Vec<AccountRow>,
+    /// What the fleet rules need of this machine; `None` for unplaced hives.
+    pub fleet: Option<MachineSummary>,
     identity: Identity,
 }
 
@@ -185,6 +188,7 @@ pub fn audit_unplaced(
             .iter()
             .map(|u| listed_hive_row(&u.hive, &identity, options)),
     );
+    report.fleet = None;
     report
 }
 
@@ -218,6 +222,7 @@ fn audit_users(
     let mut report = MachineReport {
         users: audited.len(),
         findings: rules::evaluate(facts, &user_facts, &subjects),
+        fleet: Some(MachineSummary::of(&identity.machine, facts, &user_facts)),
         identity: identity.clone(),
         ..MachineReport::default()
     };
@@ -505,6 +510,15 @@ fn display(observation: &Observation) -> String {
         .unwrap_or_default()
 }
 
+/// The `findings.csv` row of a fleet finding, reported on its client-side machine.
+pub fn fleet_finding_row(found: &FleetFinding) -> FindingRow {
+    let identity = Identity {
+        machine: found.machine.clone(),
+        computer_name: found.computer_name.clone(),
+    };
+    finding_row(&found.finding, &identity)
+}
+
 fn finding_row(finding: &Finding, identity: &Identity) -> FindingRow {
     let rule = finding.rule;
     FindingRow {
@@ -514,7 +528,7 @@ fn finding_row(finding: &Finding, identity: &Identity) -> FindingRow {
         sid: finding.sid.clone().unwrap_or_default(),
         rule_id: rule.id.to_string(),
         severity: finding.severity.label().to_string(),
-        confidence: rule.confidence.label().to_string(),
+        confidence: finding.confidence.label().to_string(),
         title: rule.title.to_string(),
         evidence: finding.evidence.join(" | "),
         explanation: rule.explanation.to_string(),
