@@ -23,7 +23,7 @@ TS_MODERN = '2024-03-01T12:00:00Z'
 TS_LEGACY = '2013-06-03T08:30:00Z'
 RULES_IN_SCOPE = ['OL-01', 'OL-01b', 'OL-02', 'OL-03', 'OL-04', 'OL-05', 'OL-06', 'OL-07', 'OL-07b',
                   'OL-08', 'OL-09', 'OL-10', 'OL-11', 'OL-12', 'OL-13', 'OL-14', 'OL-15',
-                  'LY-01', 'LY-01b', 'LY-02', 'LY-03', 'IE-01', 'IE-03', 'IE-04',
+                  'LY-01', 'LY-01b', 'LY-02', 'LY-03', 'IE-01', 'IE-02', 'IE-03', 'IE-04',
                   'NT-01', 'NT-02', 'DQ-01', 'DQ-02', 'DQ-03',
                   'XM-01', 'XM-02', 'XM-03', 'XM-04', 'XM-05']
 RULE_INFO = {
@@ -622,6 +622,14 @@ case('R-IE01-MPOL', ['IE-01'], reg_lines=[(ZONE1, '1A00', dword(0x20000))],
      machine_kw=dict(sw_lines=[('Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Zones\\1',
                                 '1A00', dword(0x30000))]),
      note='Machine policy 0x30000 (anonymous) beats the user preference.')
+ZONEMAP = 'Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\ZoneMap\\Domains\\corp.example\\mail'
+ZONE2 = 'Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Zones\\2'
+case('R-IE02-POS', ['IE-02'], ['IE-01'], profiles=[Profile('16.0', [onprem()])],
+     reg_lines=[(ZONEMAP, 'https', dword(2)), (ZONE2, '1A00', dword(0x10000))],
+     note='ZoneMap puts the Exchange proxy host mail.corp.example in Trusted sites, whose logon prompts.')
+case('R-IE02-NEG', [], ['IE-02'], profiles=[Profile('16.0', [onprem()])],
+     reg_lines=[(ZONEMAP, 'https', dword(2)), (ZONE2, '1A00', dword(0x20000))],
+     note='Same mapping; Trusted sites logs on automatically in the intranet.')
 machine(F, 'R-IE03-POS', 'win10', SEL1, {1: CS('R-IE03-POS', lm=3)}, expect=['IE-03'],
         sw_lines=[('Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings', 'ProxySettingsPerUser', dword(0))])
 machine(F, 'R-IE03-NEG', 'win10', SEL1, {1: CS('R-IE03-NEG', lm=3)}, forbid=['IE-03'],

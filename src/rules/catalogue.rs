@@ -364,6 +364,27 @@ pub const RULES: &[Rule] = &[
         check: Check::User(checks::intranet_zone_prompts),
     },
     Rule {
+        id: "IE-02",
+        severity: Severity::Medium,
+        confidence: Confidence::Verified,
+        title: "The zone of an Exchange proxy host prompts for credentials",
+        explanation: "ZoneMap places the profile's Exchange proxy host in a zone whose logon \
+                      option 1A00 is \"Prompt for user name and password\", so that host always \
+                      prompts. The host is taken from the profile (no host is supplied on the \
+                      command line); unmapped dotted hosts are in the Internet zone.",
+        remediation: "Put the host in the Local intranet zone, or change that zone's logon \
+                      option.",
+        source: "KB 2535227; KB 182569",
+        reads: &[
+            &ZONE_LOGON_POLICY,
+            &MACHINE_ZONE_LOGON_POLICY,
+            &ZONE_LOGON,
+            &MACHINE_ZONE_LOGON,
+            &OFFICE_PROFILES,
+        ],
+        check: Check::User(checks::exchange_host_zone_prompts),
+    },
+    Rule {
         id: "IE-03",
         severity: Severity::Info,
         confidence: Confidence::Verified,

@@ -14,6 +14,7 @@ use crate::settings::connection::{
     PROXY_TYPE_AUTO_DETECT, PROXY_TYPE_AUTO_PROXY_URL, PROXY_TYPE_PROXY,
 };
 use crate::settings::profiles::host_of;
+use crate::settings::zonemap::zone_for_host;
 use crate::settings::{Account, LmOrigin, MachineFacts, Observation, OsFamily, Profile, UserFacts};
 
 /// `CONFIG_PROMPT_FOR_CREDENTIALS` in `00036601`.
@@ -463,6 +464,42 @@ pub fn intranet_zone_prompts(machine: &MachineFacts, user: &UserFacts) -> Option
     }
     let mut evidence: Vec<String> = effective.evidence.iter().map(|o| describe(o)).collect();
     evidence.push(format!("zone 1 logon (1A00) {}", effective.describe()));
+    hit(evidence)
+}
+
+/// Zone logon option 1A00 "Prompt for user name and password".
+const PROMPT_LOGON: u32 = 0x10000;
+
+/// IE-02: the zone an Exchange proxy host of the user's profiles is in prompts for
+/// credentials. The hosts come from the profiles (PR_ROH_PROXY_SERVER); a host no ZoneMap
+/// entry places is in the Internet zone when it has a dot, else in the Local intranet.
+pub fn exchange_host_zone_prompts(machine: &MachineFacts, user: &UserFacts) -> Option<Hit> {
+    let mut evidence = Vec::new();
+    for (profile, account) in user.exchange_accounts() {
+        let Some(server) = account.properties().roh_server else {
+            continue;
+        };
+        let host = host_of(&server);
+        let (zone, placed_by) = match zone_for_host(&user.extraction.zone_map, &host) {
+            Some(mapping) => (mapping.zone.to_string(), mapping.describe()),
+            None if host.contains('.') => (
+                "3".into(),
+                format!("{host}: no ZoneMap entry, Internet zone"),
+            ),
+            None => (
+                "1".into(),
+                format!("{host}: plain host name, Local intranet zone"),
+            ),
+        };
+        let effective = user.zone_logon(machine, &zone);
+        if effective.value != Some(PROMPT_LOGON) {
+            continue;
+        }
+        evidence.push(describe_account(profile, account));
+        evidence.push(placed_by);
+        evidence.extend(effective.evidence.iter().map(|o| describe(o)));
+        evidence.push(format!("zone {zone} logon (1A00) {}", effective.describe()));
+    }
     hit(evidence)
 }
 

@@ -9,6 +9,7 @@ use crate::hive::{HiveKind, HiveResult, HiveView, guarded};
 use super::catalogue::{self, SELECT_CURRENT, Setting, ValueKind};
 use super::decode::{self, Decoded};
 use super::profiles::{self, Profile};
+use super::zonemap::{self, ZoneMapping};
 
 /// What looking up one setting found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,6 +116,8 @@ pub struct Extraction {
     pub observations: Vec<Observation>,
     /// For NTUSER hives: the Outlook MAPI profiles of every profile root.
     pub profiles: Vec<Profile>,
+    /// For NTUSER hives: the site-to-zone assignments of `ZoneMap\Domains`.
+    pub zone_map: Vec<ZoneMapping>,
 }
 
 impl Extraction {
@@ -137,15 +140,20 @@ pub fn extract(view: &HiveView<'_>, kind: HiveKind) -> Extraction {
     let observations = catalogue::for_hive(kind)
         .flat_map(|setting| observe(view, setting, control_set))
         .collect();
-    let profiles = if kind == HiveKind::NtUser {
-        profiles::read(view)
-    } else {
-        Vec::new()
-    };
+    let user_hive = kind == HiveKind::NtUser;
     Extraction {
         control_set,
         observations,
-        profiles,
+        profiles: if user_hive {
+            profiles::read(view)
+        } else {
+            Vec::new()
+        },
+        zone_map: if user_hive {
+            zonemap::read(view)
+        } else {
+            Vec::new()
+        },
     }
 }
 

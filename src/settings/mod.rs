@@ -4,7 +4,7 @@
 //! that is documented. [`extract`] reads every setting of a hive's kind and returns one
 //! [`Observation`] per setting looked up, present or not; [`facts`] condenses observations into
 //! the machine and user facts the rules reason about; [`profiles`] reads the Outlook MAPI
-//! profiles of a user hive. `settings.csv` and the docs are derived
+//! profiles of a user hive and [`zonemap`] its site-to-zone assignments. `settings.csv` and the docs are derived
 //! from the same definitions.
 
 pub mod catalogue;
@@ -13,6 +13,7 @@ pub mod decode;
 pub mod extract;
 pub mod facts;
 pub mod profiles;
+pub mod zonemap;
 
 pub use catalogue::{CATALOGUE, Setting, ValueKind};
 pub use decode::Decoded;
