@@ -77,6 +77,8 @@ pub struct MachineRow {
     pub ntlm_min_client_sec: String,
     /// MSV1_0 RestrictSendingNTLMTraffic; empty when absent.
     pub restrict_sending_ntlm_traffic: String,
+    /// Office versions installed (Click-to-Run and Outlook keys, both registry views), `; `-separated.
+    pub office_versions: String,
     /// Path of the SYSTEM hive read.
     pub system_hive: String,
     /// Path of the SOFTWARE hive read.

@@ -489,6 +489,7 @@ fn machine_row(
         disable_domain_creds: system_value(&DISABLE_DOMAIN_CREDS),
         ntlm_min_client_sec: system_value(&NTLM_MIN_CLIENT_SEC),
         restrict_sending_ntlm_traffic: system_value(&RESTRICT_SENDING_NTLM),
+        office_versions: facts.office_versions().join("; "),
         system_hive: hive_path(crate::hive::HiveKind::System),
         software_hive: hive_path(crate::hive::HiveKind::Software),
         users,

@@ -631,6 +631,55 @@ mod tests {
         assert_eq!(OsFamily::Unknown.default_lm_level(), None);
     }
 
+    fn observation(setting: &'static Setting, value: Option<u32>) -> Observation {
+        let lookup = match value {
+            Some(n) => Lookup::Present {
+                raw_type: 4,
+                data: n.to_le_bytes().to_vec(),
+                decoded: Decoded::Number(n),
+                last_written: None,
+            },
+            None => Lookup::ValueAbsent { last_written: None },
+        };
+        Observation {
+            setting,
+            instance: Some("16.0".into()),
+            key_path: setting.key.into(),
+            lookup,
+        }
+    }
+
+    #[test]
+    fn policy_beats_preference_and_absence_gives_the_default() {
+        use super::super::catalogue::{USE_ONLINE_CONTENT, USE_ONLINE_CONTENT_POLICY};
+        let user = |policy, preference| UserFacts {
+            extraction: Extraction {
+                observations: vec![
+                    observation(&USE_ONLINE_CONTENT, preference),
+                    observation(&USE_ONLINE_CONTENT_POLICY, policy),
+                ],
+                ..Extraction::default()
+            },
+            ..UserFacts::default()
+        };
+        let both = user(Some(0), Some(2));
+        let effective = both.use_online_content("16.0");
+        assert_eq!(
+            (effective.value, effective.origin),
+            (Some(0), Origin::PolicyUser)
+        );
+        assert_eq!(effective.evidence.len(), 2);
+        let only_preference = user(None, Some(1));
+        let preference = only_preference.use_online_content("16.0");
+        assert_eq!(
+            (preference.value, preference.origin),
+            (Some(1), Origin::Preference)
+        );
+        let unset = user(None, None);
+        let neither = unset.use_online_content("16.0");
+        assert_eq!((neither.value, neither.origin), (Some(2), Origin::Default));
+    }
+
     #[test]
     fn profile_folders_match_on_the_last_component() {
         assert!(profile_folder_is(r"%SystemDrive%\Users\Alice", "alice"));

@@ -358,9 +358,10 @@ fn section_candidates(
     service_uid: &str,
 ) -> HiveResult<Vec<(String, SectionPointer)>> {
     let mut candidates = Vec::new();
-    let service = match service_uid.is_empty() {
-        true => None,
-        false => profile.subkey(service_uid)?,
+    let service = if service_uid.is_empty() {
+        None
+    } else {
+        profile.subkey(service_uid)?
     };
     if let Some(service) = service {
         if let Some(uid) = raw(&service, "01023d15")?.filter(|d| d.len() == 16) {
