@@ -11,6 +11,7 @@ Writes (all text, all committed):
 It does NOT build hives: run ./build.sh for that (build.sh only needs the .reg files).
 Edit this file, then run:   python3 gen_sources.py && ./build.sh && python3 verify.py
 """
+import hashlib
 import json
 import os
 import re
@@ -20,7 +21,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 TS_MODERN = '2024-03-01T12:00:00Z'
 TS_LEGACY = '2013-06-03T08:30:00Z'
-RULES_IN_SCOPE = ['OL-01', 'OL-01b', 'NT-01', 'DQ-01', 'DQ-02']
+RULES_IN_SCOPE = ['OL-01', 'OL-01b', 'OL-02', 'OL-03', 'OL-04', 'OL-05', 'OL-06', 'OL-07', 'OL-07b',
+                  'OL-08', 'OL-09', 'OL-10', 'OL-11', 'OL-12', 'OL-13', 'OL-14', 'OL-15',
+                  'LY-01', 'LY-01b', 'LY-02', 'LY-03', 'IE-01', 'IE-02', 'IE-03', 'IE-04',
+                  'NT-01', 'NT-02', 'DQ-01', 'DQ-02', 'DQ-03',
+                  'XM-01', 'XM-02', 'XM-03', 'XM-04', 'XM-05']
 RULE_INFO = {
     'OL-01': {'severity': 'High', 'scope': 'user',
               'condition': 'PromptForCredentials == 1 under Software\\Policies\\Microsoft\\Office\\<v>\\Outlook\\Security, v in 11.0/12.0/14.0/15.0'},
@@ -29,6 +34,11 @@ RULE_INFO = {
     'DQ-01': {'severity': 'Info', 'scope': 'hive', 'condition': 'hive dirty (primary seq != secondary seq) and no logs applied'},
     'DQ-02': {'severity': 'Info', 'scope': 'machine', 'condition': 'SOFTWARE hive missing: OS unknown, LmCompatibilityLevel default unknown'},
 }
+# The rules added with the full catalogue: their conditions are in docs/rules.md (generated from
+# the code) and domain-rules.md section 11; here only scope, for the fixture tables.
+for _rid in RULES_IN_SCOPE:
+    RULE_INFO.setdefault(_rid, {'scope': 'fleet' if _rid.startswith('XM') else
+                                ('machine' if _rid in ('IE-03', 'IE-04', 'NT-02') else 'user')})
 
 # --------------------------------------------------------------------------------------------
 # .reg value literals
@@ -156,7 +166,7 @@ class CS:
 class User:
     def __init__(self, folder, hive, sid=None, settings=(), outlook=None, dirty=False,
                  embedded=None, profile_path=None, rules_expected=None, rules_forbidden=None,
-                 reg_lines=(), note='', legacy=False, in_profilelist=True, status=None):
+                 reg_lines=(), note='', legacy=False, in_profilelist=True, status=None, profiles=()):
         self.folder = folder
         self.hive = hive              # path relative to the machine folder
         self.sid = sid
@@ -172,13 +182,14 @@ class User:
         self.legacy = legacy
         self.in_profilelist = in_profilelist
         self.status = status
+        self.profiles = list(profiles)  # [Profile]: MAPI profiles with accounts (replaces `outlook`)
 
 
 class Machine:
     def __init__(self, fixture, folder, os_key, select, controlsets, users=(), system_path=None,
                  software_path=None, has_software=True, note='', system_embedded=None,
                  software_embedded=None, minor=None, system_dirty=False, extra_hives=(), timestamp=None,
-                 office_c2r=None, has_system=True):
+                 office_c2r=None, has_system=True, sw_lines=(), expect=(), forbid=()):
         self.fixture = fixture
         self.folder = folder
         self.os_key = os_key
@@ -200,6 +211,9 @@ class Machine:
         self.timestamp = timestamp or (TS_LEGACY if legacy else TS_MODERN)
         self.office_c2r = office_c2r
         self.extra_hives = list(extra_hives)
+        self.sw_lines = list(sw_lines)  # extra SOFTWARE values: (key, name, literal)
+        self.expect = list(expect)      # machine-level rules beyond those derived below
+        self.forbid = list(forbid)
 
     # effective values ------------------------------------------------------------------
     def current_cs(self):
@@ -226,6 +240,96 @@ def ps(version, name, literal, typ, value, valid=True, key=None, note=''):
     """One Outlook policy setting under Software\\Policies\\Microsoft\\Office\\<version>\\Outlook\\Security."""
     return dict(version=version, name=name, literal=literal, type=typ, value=value, valid=valid,
                 key=key or 'Software\\Policies\\Microsoft\\Office\\%s\\Outlook\\Security' % version, note=note)
+
+
+def utf16z(text):
+    return binary((text + '\0').encode('utf-16le'))
+
+
+def le32(n):
+    return binary(n.to_bytes(4, 'little'))
+
+
+def uid(*parts):
+    """A deterministic 16-byte MAPIUID for a fixture profile section."""
+    return hashlib.md5('/'.join(parts).encode()).digest()
+
+
+EXO = 'outlook.office365.com'
+EXO_PRINCIPAL = 'msstd:outlook.com'
+ONP = 'mail.corp.example'
+
+
+class Account:
+    """One account of a MAPI profile. Exchange accounts (service MSEMS) get a service section whose
+    pointer (`pointer`: '3d15' PR_EMSMDB_SECTION_UID, '3d0d' PR_SERVICE_EXTRA_UIDS, 'global' none:
+    the settings sit in the global section 13dbb0c8...) leads to the section holding `props`."""
+
+    def __init__(self, name, service='MSEMS', pointer='3d15', flags=None, auth=None, roh=None,
+                 scheme=None, server=None, principal=None):
+        self.name, self.service, self.pointer = name, service, pointer
+        self.props = [('00036601', flags, le32), ('00036619', auth, le32), ('00036623', roh, le32),
+                      ('00036627', scheme, le32), ('001f6622', server, utf16z),
+                      ('001f6625', principal, utf16z)]
+
+
+def exo(name='user@contoso.onmicrosoft.com', **k):
+    k.setdefault('flags', 0x4)
+    k.setdefault('auth', 0x8000F001)
+    k.setdefault('roh', 0x2f)
+    k.setdefault('scheme', 1)
+    return Account(name, server=EXO, principal=EXO_PRINCIPAL, **k)
+
+
+def onprem(name='user@corp.example', **k):
+    k.setdefault('flags', 0x4)
+    k.setdefault('auth', 9)
+    k.setdefault('roh', 0x3)
+    k.setdefault('scheme', 2)
+    k.setdefault('principal', 'msstd:' + ONP)
+    return Account(name, server=ONP, **k)
+
+
+class Profile:
+    """A MAPI profile under root '16.0' / '15.0' (Office) or 'wms' (Windows Messaging Subsystem)."""
+
+    def __init__(self, root, accounts, name='Outlook', default=True):
+        self.root, self.accounts, self.name, self.default = root, list(accounts), name, default
+
+
+PROFILE_ROOTS = {'16.0': 'Software\\Microsoft\\Office\\16.0\\Outlook\\Profiles',
+                 '15.0': 'Software\\Microsoft\\Office\\15.0\\Outlook\\Profiles',
+                 'wms': 'Software\\Microsoft\\Windows NT\\CurrentVersion\\Windows Messaging Subsystem\\Profiles'}
+GLOBAL_SECTION = '13dbb0c8aa05101a9bb000aa002fc45a'
+ACCOUNT_LIST = '9375CFF0413111d3B88A00104B2A6676'
+
+
+def write_profile(r, p):
+    root = PROFILE_ROOTS[p.root]
+    default_key = root if p.root == 'wms' else root.rsplit('\\', 1)[0]
+    if p.default:
+        r.set(default_key, 'DefaultProfile', sz(p.name))
+    base = root + '\\' + p.name
+    r.set(base + '\\' + ACCOUNT_LIST, 'LastChangeVer', binary(b'\x01' + bytes(7)))
+    for n, a in enumerate(p.accounts, 1):
+        svc = uid(p.name, a.name, 'service')
+        entry = '%s\\%s\\%08x' % (base, ACCOUNT_LIST, n)
+        r.set(entry, 'Account Name', utf16z(a.name))
+        r.set(entry, 'Service Name', utf16z(a.service))
+        r.set(entry, 'Service UID', binary(svc))
+        if a.service != 'MSEMS':
+            continue
+        ems = uid(p.name, a.name, 'emsmdb')
+        service_key = base + '\\' + svc.hex()
+        r.set(service_key, '001f3001', utf16z('Microsoft Exchange'))
+        if a.pointer == '3d15':
+            r.set(service_key, '01023d15', binary(ems))
+        elif a.pointer == '3d0d':
+            r.set(service_key, '01023d0d', binary(uid(p.name, a.name, 'other') + ems))
+        section = base + '\\' + (GLOBAL_SECTION if a.pointer == 'global' else ems.hex())
+        for name, value, enc in a.props:
+            if value is not None:
+                r.set(section, name, enc(value))
 
 
 PFC = 'PromptForCredentials'
@@ -260,12 +364,18 @@ machine(F, 'WKS-BOB02', 'win7', dict(Current=2, Default=2, Failed=0, LastKnownGo
          2: CS('WKS-BOB02', lm=1, restrict_send=1)},
         system_path='C/Windows/system32/config/SYSTEM', software_path='C/Windows/system32/config/SOFTWARE',
         system_embedded='\\SystemRoot\\System32\\Config\\SYSTEM',
-        software_embedded='\\SystemRoot\\System32\\Config\\SOFTWARE',
+        software_embedded='\\SystemRoot\\System32\\Config\\SOFTWARE', expect=['XM-01'],
         note='Windows 7 SP1; Select\\Current=2. ControlSet001 is a DECOY (name WKS-OLDIMAGE, LmCompatibilityLevel 5, '
              'domain decoy.invalid): a tool that reads ControlSet001 gets the wrong answer.',
         users=[User('bob', 'C/users/bob/ntuser.dat', sid=DOM + '-1002',
-                    settings=[ps('16.0', PFC, binary(b'\x01\x00\x00\x00'), 'REG_BINARY', 1)], outlook='16.0',
-                    note='16.0 PromptForCredentials stored as 4-byte REG_BINARY 01 00 00 00 (OL-01b, Medium).')])
+                    settings=[ps('16.0', PFC, binary(b'\x01\x00\x00\x00'), 'REG_BINARY', 1)],
+                    reg_lines=[('Software\\Microsoft\\Office\\14.0\\Outlook', 'Bitness', sz('x86'))],
+                    profiles=[Profile('wms', [onprem('bob@corp.example', scheme=2, flags=0x4),
+                                              Account('Outlook Data File', service='MSUPST MS')])],
+                    rules_expected=['OL-07'],
+                    note='16.0 PromptForCredentials stored as 4-byte REG_BINARY 01 00 00 00 (OL-01b, Medium). '
+                         'Outlook 2010 profile with an Exchange account using Outlook Anywhere with NTLM while '
+                         'the machine is at LM 1 (OL-07, High).')])
 machine(F, 'XP-LEGACY03', 'xp', SEL1, {1: CS('XP-LEGACY03', domain='', lm=None)},
         system_path='C/WINDOWS/system32/config/system', software_path='C/WINDOWS/system32/config/software',
         note='Windows XP SP3, workgroup, all hives regf 1.3; LmCompatibilityLevel absent -> effective 0 (os-default) -> NT-01.',
@@ -392,6 +502,177 @@ machine(F, 'R-LMDEF-WIN7', 'win7', SEL1, {1: CS('R-LMDEF-WIN7', lm=None)},
 machine(F, 'R-LMDEF-NOSW', 'win10', SEL1, {1: CS('R-LMDEF-NOSW', lm=None)}, has_software=False,
         note='No SOFTWARE and value absent -> effective unknown; NT-01 must not fire (it cannot be decided).')
 
+# ---- fixtures/rules: the full catalogue (one machine per case; user u on Windows 10, LM 3) ----
+F = 'fixtures/rules'
+HKCU_POL = 'Software\\Policies\\Microsoft\\Office\\'
+IDENT = 'Software\\Microsoft\\Office\\%s\\Common\\Identity'
+CONN = 'Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections'
+ZONE1 = 'Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Zones\\1'
+ZONE1_POL = 'Software\\Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Zones\\1'
+LYNC16 = ('Software\\Microsoft\\Office\\16.0\\Lync', 'ServerAddressInternal', sz(''))
+WINHTTP = 'Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections'
+_sidn = [3000]
+
+
+def conn_blob(flags, proxy=''):
+    """A WinINET / WinHTTP connection blob: marker, counter, flags, proxy, bypass, PAC."""
+    out = (0x46).to_bytes(4, 'little') + (2).to_bytes(4, 'little') + flags.to_bytes(4, 'little')
+    for text in (proxy, '', ''):
+        out += len(text).to_bytes(4, 'little') + text.encode('ascii')
+    return binary(out)
+
+
+def case(name, expect=(), forbid=(), os_key='win10', cs=None, note='', machine_kw=None, **user):
+    """One fixtures/rules machine with one user `u` whose expectations are `expect`/`forbid`."""
+    _sidn[0] += 1
+    user.setdefault('sid', DOM + '-%d' % _sidn[0])
+    u = User('u', 'C/Users/u/NTUSER.DAT', rules_expected=list(expect), rules_forbidden=list(forbid),
+             note=note, **user)
+    machine(F, name, os_key, SEL1, {1: cs or CS(name, lm=3)}, users=[u], **(machine_kw or {}))
+
+
+def pol(version, sub, name, literal, typ='REG_DWORD', value=None):
+    """A user Office policy value (any subkey) as a ps() setting for the expectations table."""
+    return ps(version, name, literal, typ, value, key=HKCU_POL + version + '\\' + sub)
+
+
+case('R-OL02-POS', ['OL-02'], profiles=[Profile('16.0', [exo(flags=0x98c), onprem(flags=0x4)])],
+     note='Two Exchange accounts; the EXO one has 00036601 = 0x98c (prompt bit 0x8).')
+case('R-OL02-NEG', [], ['OL-02'], profiles=[Profile('16.0', [exo(flags=0x984), onprem(flags=0x4)])],
+     note='Flags 0x984 and 0x4: bit 0x8 clear in both accounts.')
+case('R-OL03-POS', ['OL-03'], ['OL-04'], settings=[ps('15.0', AUTH, dword(9), 'REG_DWORD', 9)],
+     profiles=[Profile('15.0', [exo()])], note='AuthenticationService 9 with a Microsoft 365 account (High).')
+case('R-OL03-NEG', [], ['OL-03'], settings=[ps('15.0', AUTH, dword(9), 'REG_DWORD', 9)],
+     profiles=[Profile('15.0', [onprem()])], note='Same policy, on-premises account with a known proxy server.')
+case('R-OL04-POS', ['OL-04'], settings=[ps('16.0', AUTH, dword(10), 'REG_DWORD', 10)],
+     note='AuthenticationService 10 (NTLM) for 16.0: MAPI/HTTP needs 9.')
+case('R-OL04-NEG', [], ['OL-04'], settings=[ps('14.0', AUTH, dword(16), 'REG_DWORD', 16)],
+     reg_lines=[('Software\\Microsoft\\Exchange', 'MapiHttpDisabled', dword(1))],
+     note='16 for 14.0, but MAPI/HTTP is disabled, so KB 4051374 does not apply.')
+WMS14 = ('Software\\Microsoft\\Office\\14.0\\Outlook', 'Bitness', sz('x86'))
+case('R-OL05-POS', ['OL-05'], profiles=[Profile('wms', [exo(auth=0xA)])], reg_lines=[WMS14],
+     note='Outlook 2010 (WMS root, 14.0 key) EXO account with logon network security NTLM (0xA).')
+case('R-OL05-NEG', [], ['OL-05'], profiles=[Profile('wms', [exo(auth=0x8000F001)])], reg_lines=[WMS14],
+     note='Same with Anonymous Authentication (01 f0 00 80).')
+case('R-OL06-POS', ['OL-06'], profiles=[Profile('16.0', [onprem(scheme=1, pointer='3d0d')])],
+     settings=[pol('16.0', 'Outlook\\RPC', 'DisableBasicAuthSavedCreds', dword(1), value=1)],
+     note='On-premises Outlook Anywhere with Basic (found via 01023d0d); saving Basic credentials blocked (High).')
+case('R-OL06-NEG', [], ['OL-06', 'OL-07'], profiles=[Profile('16.0', [onprem(scheme=2)])],
+     note='NTLM to the proxy and LM level 3.')
+case('R-OL07-POS', ['OL-07'], cs=CS('R-OL07-POS', lm=1),
+     profiles=[Profile('16.0', [onprem(scheme=2, pointer='global')])],
+     note='NTLM to the proxy (settings in the global section) with LmCompatibilityLevel 1.')
+WMS11 = ('Software\\Microsoft\\Office\\11.0\\Outlook', 'Bitness', sz('x86'))
+case('R-OL07B-POS', ['OL-07b'], ['OL-07'], os_key='xp', cs=CS('R-OL07B-POS', domain='', lm=None),
+     profiles=[Profile('wms', [onprem(scheme=2, pointer='global')])], reg_lines=[WMS11], legacy=True,
+     note='Outlook 2003 on XP, LmCompatibilityLevel absent (default 0), NTLM to the proxy.')
+case('R-OL07B-NEG', [], ['OL-07b', 'OL-07'], os_key='win7', cs=CS('R-OL07B-NEG', lm=None),
+     profiles=[Profile('wms', [onprem(scheme=2, pointer='global')])], reg_lines=[WMS11],
+     note='Same profile on Windows 7 (default 3).')
+UOC = 'Common\\Internet'
+case('R-OL08-POS', ['OL-08'],
+     settings=[pol('16.0', UOC, 'UseOnlineContent', dword(0), value=0)],
+     reg_lines=[('Software\\Microsoft\\Office\\16.0\\Common\\Internet', 'UseOnlineContent', dword(2))],
+     note='Policy 0 and preference 2 disagree: the policy wins.')
+case('R-OL08-NEG', [], ['OL-08'],
+     settings=[pol('16.0', UOC, 'UseOnlineContent', dword(2), value=2)],
+     reg_lines=[('Software\\Microsoft\\Office\\16.0\\Common\\Internet', 'UseOnlineContent', dword(0))],
+     note='Preference 0 but policy 2: the policy wins.')
+case('R-OL09-POS', ['OL-09'], profiles=[Profile('16.0', [exo()])],
+     reg_lines=[('Software\\Microsoft\\Exchange', 'MapiHttpDisabled', dword(1))])
+case('R-OL09-NEG', [], ['OL-09'], profiles=[Profile('16.0', [exo()])],
+     reg_lines=[('Software\\Microsoft\\Exchange', 'MapiHttpDisabled', dword(0))])
+case('R-OL10-POS', ['OL-10'], profiles=[Profile('16.0', [onprem(), exo()])],
+     note='Mixed profile (on-premises first, Microsoft 365 second) without AlwaysUseMSOAuthForAutoDiscover.')
+case('R-OL10-NEG', [], ['OL-10'], profiles=[Profile('16.0', [onprem(), exo()])],
+     reg_lines=[('Software\\Microsoft\\Exchange', 'AlwaysUseMSOAuthForAutoDiscover', dword(1))])
+case('R-OL11-POS', ['OL-11'], profiles=[Profile('15.0', [exo()])],
+     reg_lines=[(IDENT % '15.0', 'EnableADAL', dword(1))], note='Version is missing.')
+case('R-OL11-NEG', [], ['OL-11'], profiles=[Profile('15.0', [exo()])],
+     reg_lines=[(IDENT % '15.0', 'EnableADAL', dword(1)), (IDENT % '15.0', 'Version', dword(1))])
+case('R-OL12-POS', ['OL-12'], machine_kw=dict(office_c2r='16.0.17328.20162'),
+     reg_lines=[(IDENT % '16.0', 'EnableADAL', dword(0))])
+case('R-OL12-NEG', [], ['OL-12'], machine_kw=dict(office_c2r='16.0.17328.20162'),
+     reg_lines=[(IDENT % '16.0', 'EnableADAL', dword(1))])
+case('R-OL13-POS', ['OL-13'], reg_lines=[(IDENT % '16.0', 'DisableAADWAM', dword(1))])
+case('R-OL13-NEG', [], ['OL-13'], reg_lines=[(IDENT % '16.0', 'DisableAADWAM', dword(0))])
+case('R-OL14-POS', ['OL-14'], profiles=[Profile('16.0', [onprem(roh=0x7, principal='msstd:legacy.corp.example')])])
+case('R-OL14-NEG', [], ['OL-14'], profiles=[Profile('16.0', [onprem(roh=0x7), exo(roh=0x2f)])],
+     note='Matching principal, and Microsoft 365 with msstd:outlook.com (Microsoft\'s documented pair).')
+case('R-OL15-POS', ['OL-15'], cs=CS('R-OL15-POS', lm=3, disable_domain_creds=1), profiles=[Profile('16.0', [exo()])])
+case('R-OL15-NEG', [], ['OL-15'], cs=CS('R-OL15-NEG', lm=3, disable_domain_creds=1),
+     profiles=[Profile('16.0', [onprem(scheme=2)])])
+case('R-LY01-POS', ['LY-01'], ['LY-01b'], reg_lines=[LYNC16, (CONN, 'DefaultConnectionSettings', conn_blob(0x1))],
+     note='Lync 16.0 key; connection flags 0x1 (direct only).')
+case('R-LY01-NEG', [], ['LY-01', 'LY-01b'], reg_lines=[LYNC16, (CONN, 'DefaultConnectionSettings', conn_blob(0x9))],
+     note='Flags 0x9: "Automatically detect settings" on.')
+case('R-LY01B-POS', ['LY-01b'], ['LY-01'],
+     reg_lines=[LYNC16, (CONN, 'DefaultConnectionSettings', conn_blob(0x3, 'proxy.corp.example:8080'))])
+case('R-LY02-POS', ['LY-02'], reg_lines=[LYNC16], profiles=[Profile('16.0', [exo()])])
+case('R-LY02-NEG', [], ['LY-02'], profiles=[Profile('16.0', [exo()])], reg_lines=[LYNC16],
+     settings=[pol('16.0', 'Lync', 'AllowAdalForNonLyncIndependentOfLync', dword(1), value=1)])
+case('R-LY03-POS', ['LY-03'], reg_lines=[LYNC16, (IDENT % '16.0', 'DisableADALatopWAMOverride', dword(1))])
+case('R-LY03-NEG', [], ['LY-03'], reg_lines=[LYNC16, (IDENT % '16.0', 'DisableADALatopWAMOverride', dword(1)),
+                                           (IDENT % '16.0', 'DisableADALatopWAM', dword(1))])
+case('R-IE01-POS', ['IE-01'], reg_lines=[(ZONE1_POL, '1A00', dword(0x10000)), (ZONE1, '1A00', dword(0x20000))],
+     note='User policy 0x10000 (prompt) over preference 0x20000.')
+case('R-IE01-NEG', [], ['IE-01'], reg_lines=[(ZONE1_POL, '1A00', dword(0x20000)), (ZONE1, '1A00', dword(0x10000))],
+     note='User policy 0x20000 over preference 0x10000.')
+case('R-IE01-MPOL', ['IE-01'], reg_lines=[(ZONE1, '1A00', dword(0x20000))],
+     machine_kw=dict(sw_lines=[('Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Zones\\1',
+                                '1A00', dword(0x30000))]),
+     note='Machine policy 0x30000 (anonymous) beats the user preference.')
+ZONEMAP = 'Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\ZoneMap\\Domains\\corp.example\\mail'
+ZONE2 = 'Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Zones\\2'
+case('R-IE02-POS', ['IE-02'], ['IE-01'], profiles=[Profile('16.0', [onprem()])],
+     reg_lines=[(ZONEMAP, 'https', dword(2)), (ZONE2, '1A00', dword(0x10000))],
+     note='ZoneMap puts the Exchange proxy host mail.corp.example in Trusted sites, whose logon prompts.')
+case('R-IE02-NEG', [], ['IE-02'], profiles=[Profile('16.0', [onprem()])],
+     reg_lines=[(ZONEMAP, 'https', dword(2)), (ZONE2, '1A00', dword(0x20000))],
+     note='Same mapping; Trusted sites logs on automatically in the intranet.')
+machine(F, 'R-IE03-POS', 'win10', SEL1, {1: CS('R-IE03-POS', lm=3)}, expect=['IE-03'],
+        sw_lines=[('Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings', 'ProxySettingsPerUser', dword(0))])
+machine(F, 'R-IE03-NEG', 'win10', SEL1, {1: CS('R-IE03-NEG', lm=3)}, forbid=['IE-03'],
+        sw_lines=[('Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings', 'ProxySettingsPerUser', dword(1))])
+machine(F, 'R-IE04-POS', 'win10', SEL1, {1: CS('R-IE04-POS', lm=3)}, expect=['IE-04'],
+        sw_lines=[('WOW6432Node\\' + WINHTTP, 'WinHttpSettings', conn_blob(0x3, 'proxy.corp.example:8080'))],
+        note='WinHTTP proxy set in the WOW6432Node view only.')
+machine(F, 'R-IE04-NEG', 'win10', SEL1, {1: CS('R-IE04-NEG', lm=3)}, forbid=['IE-04'],
+        sw_lines=[(WINHTTP, 'WinHttpSettings', conn_blob(0x1))])
+machine(F, 'R-NT02-POS', 'win10', SEL1, {1: CS('R-NT02-POS', lm=3, restrict_send=2)}, expect=['NT-02'])
+machine(F, 'R-NT02-NEG', 'win10', SEL1, {1: CS('R-NT02-NEG', lm=3, restrict_send=1)}, forbid=['NT-02'])
+case('R-DQ03-POS', ['DQ-03'], machine_kw=dict(office_c2r='16.0.17328.20162'),
+     settings=[ps('14.0', PFC, dword(0), 'REG_DWORD', 0)], note='Policy for 14.0 on a machine with Office 16.0 only.')
+case('R-DQ03-NEG', [], ['DQ-03'], machine_kw=dict(office_c2r='16.0.17328.20162'),
+     settings=[ps('16.0', PFC, dword(0), 'REG_DWORD', 0)])
+
+# ---- fixtures/fleet: cross-machine rules -----------------------------------------------------
+F = 'fixtures/fleet/one-domain'
+ROAMER = DOM + '-4001'
+machine(F, 'DC1', 'srv2019', SEL1, {1: CS('DC1', product_type='LanmanNT', lm=5)}, expect=['XM-03'],
+        note='corp.example DC at 5; DC2 is at 3 (XM-03 reported on the first DC).')
+machine(F, 'DC2', 'srv2016', SEL1, {1: CS('DC2', product_type='LanmanNT', lm=3)}, forbid=['XM-01', 'XM-03'])
+machine(F, 'CLI-LM1', 'win10', SEL1, {1: CS('CLI-LM1', lm=1)}, expect=['XM-01'], forbid=['XM-02', 'XM-04'])
+machine(F, 'CLI-LM2', 'win10', SEL1, {1: CS('CLI-LM2', lm=2)}, expect=['XM-01', 'XM-02', 'XM-05'],
+        users=[User('roamer', 'C/Users/roamer/NTUSER.DAT', sid=ROAMER,
+                    profiles=[Profile('16.0', [onprem(scheme=2, flags=0x4)])],
+                    note='Outlook Anywhere NTLM at level 2 (XM-02); same SID as on CLI-LM3 (XM-05).')])
+machine(F, 'CLI-LM3', 'win7', SEL1, {1: CS('CLI-LM3', lm=3)}, forbid=['XM-01', 'XM-02', 'XM-05'],
+        users=[User('roamer', 'C/Users/roamer/NTUSER.DAT', sid=ROAMER, reg_lines=[WMS14],
+                    profiles=[Profile('wms', [onprem(scheme=2, flags=0xc)])])])
+F = 'fixtures/fleet/two-domains'
+machine(F, 'DC-A', 'srv2019', SEL1, {1: CS('DC-A', product_type='LanmanNT', lm=5, domain='a.example')},
+        forbid=['XM-03'])
+machine(F, 'DC-B', 'srv2019', SEL1, {1: CS('DC-B', product_type='lanmannt', lm=4, domain='b.example')},
+        forbid=['XM-03'])
+machine(F, 'CLI-A0', 'win10', SEL1, {1: CS('CLI-A0', lm=0, domain='A.EXAMPLE')}, expect=['XM-01'],
+        note='Domain written in upper case: compared case-insensitively with DC-A.')
+machine(F, 'CLI-A3', 'win10', SEL1, {1: CS('CLI-A3', lm=3, domain='a.example')}, forbid=['XM-01'])
+machine(F, 'CLI-B1', 'win10', SEL1, {1: CS('CLI-B1', lm=1, domain='b.example')}, expect=['XM-04'],
+        forbid=['XM-01'], note='Level 1 in b.example: DC-B is at 4 (XM-04); DC-A at 5 is in another domain.')
+machine(F, 'WKG-0', 'win10', SEL1, {1: CS('WKG-0', lm=0, domain='')}, forbid=['XM-01', 'XM-04'],
+        note='Workgroup machine: no domain, no cross-machine finding.')
+
 # ---- fixtures/controlsets ------------------------------------------------------------------
 F = 'fixtures/controlsets'
 machine(F, 'CS010', 'win10', dict(Current=10, Default=10, Failed=0, LastKnownGood=9),
@@ -511,6 +792,8 @@ def software_reg(m):
         r.set(c2r, 'VersionToReport', sz(m.office_c2r))
         r.set(c2r, 'Platform', sz('x64'))
         r.set(c2r, 'ProductReleaseIds', sz('O365ProPlusRetail'))
+    for k, n, lit in m.sw_lines:
+        r.set(k, n, lit)
     pl = cv + '\\ProfileList'
     legacy = m.os_key in LEGACY_OS
     r.set(pl, 'ProfilesDirectory', expand('%SystemDrive%\\Documents and Settings' if legacy else '%SystemDrive%\\Users'))
@@ -558,6 +841,8 @@ def ntuser_reg(m, u):
     r.set(ie, 'MigrateProxy', dword(1))
     r.set(ie, 'User Agent', sz('Mozilla/4.0 (compatible; MSIE 8.0; Win32)'))
     r.set('Software\\Microsoft\\Windows\\CurrentVersion\\Explorer', 'ShellState', binary(bytes(36)))
+    for p in u.profiles:
+        write_profile(r, p)
     if u.outlook in ('16.0', '15.0'):
         base = 'Software\\Microsoft\\Office\\%s\\Outlook' % u.outlook
         r.set(base, 'DefaultProfile', sz('Outlook'))
@@ -591,7 +876,7 @@ def machine_rules(m):
     _, eff, _ = m.lm()
     (exp if (eff in (0, 1) and not m.is_dc()) else forb).append('NT-01')
     (exp if m.system_dirty else forb).append('DQ-01')
-    return exp, forb
+    return exp + m.expect, forb + m.forbid
 
 
 def user_rules(u):
@@ -601,6 +886,8 @@ def user_rules(u):
     (exp if ones & {'11.0', '12.0', '14.0', '15.0'} else forb).append('OL-01')
     (exp if '16.0' in ones else forb).append('OL-01b')
     (exp if u.dirty else forb).append('DQ-01')
+    exp += u.rules_expected or []
+    forb += u.rules_forbidden or []
     if u.status == 'bad-checksum':
         # a damaged header may be refused or treated like a dirty hive: neither OL-01 nor DQ-01 is asserted
         exp = [r for r in exp if r != 'OL-01']

@@ -300,12 +300,28 @@ fn unreadable_inputs_give_exit_code_2() {
 }
 
 #[test]
-fn the_sample_fleet_scans_cleanly_with_findings_at_high() {
+fn the_sample_fleet_scans_cleanly_with_a_critical_cross_machine_finding() {
     let fleet = testdata().join("sample-fleet");
-    let scan = common::scan(&[&fleet], &["--quiet", "--fail-on", "high"]);
-    assert_eq!(scan.code, 3, "{}", scan.stderr);
-    let scan = common::scan(&[&fleet], &["--quiet", "--fail-on", "critical"]);
+    let scan = common::scan(&[&fleet], &["--quiet"]);
     assert_eq!(scan.code, 0, "{}", scan.stderr);
+    let scan = common::scan(&[&fleet], &["--quiet", "--fail-on", "critical"]);
+    assert_eq!(scan.code, 3, "{}", scan.stderr);
+    let findings = scan.csv("findings");
+    let last = findings.last().expect("findings");
+    assert_eq!(last["rule_id"], "XM-01", "fleet findings come last");
+    assert_eq!(last["machine"], "WKS-BOB02");
+    assert!(
+        last["evidence"].contains("DC-CORE04"),
+        "{}",
+        last["evidence"]
+    );
+    let accounts = scan.csv("accounts");
+    let bob = accounts
+        .iter()
+        .find(|row| row["account"] == "bob@corp.example")
+        .expect("bob's Exchange account");
+    assert_eq!(bob["roh_auth_scheme"], "2");
+    assert_eq!(bob["is_default"], "true");
 }
 
 #[test]
@@ -313,7 +329,7 @@ fn output_is_identical_whatever_the_thread_count() {
     let fixtures: PathBuf = testdata().join("fixtures");
     let one = common::scan(&[&fixtures], &["--quiet", "--jobs", "1"]);
     let many = common::scan(&[&fixtures], &["--quiet", "--jobs", "4"]);
-    for name in ["hives", "machines", "settings", "findings"] {
+    for name in ["hives", "machines", "settings", "findings", "accounts"] {
         let file = |dir: &Path| std::fs::read(dir.join(format!("{name}.csv"))).unwrap();
         assert!(
             file(&one.dir) == file(&many.dir),
@@ -327,7 +343,7 @@ fn jsonl_holds_the_same_records_as_csv() {
     let fleet = testdata().join("sample-fleet");
     let csv = common::scan(&[&fleet], &["--quiet"]);
     let jsonl = common::scan(&[&fleet], &["--quiet", "--format", "jsonl"]);
-    for name in ["hives", "machines", "settings", "findings"] {
+    for name in ["hives", "machines", "settings", "findings", "accounts"] {
         let rows = csv.csv(name);
         let lines = std::fs::read_to_string(jsonl.dir.join(format!("{name}.jsonl"))).unwrap();
         let records: Vec<Value> = lines

@@ -1,10 +1,11 @@
-//! The reports: `hives`, `machines`, `settings` and `findings`, as CSV or JSON Lines.
+//! The reports: `hives`, `machines`, `settings`, `findings` and `accounts`, as CSV or JSON
+//! Lines.
 //!
-//! A run writes all four into a fresh hidden staging directory inside the report directory
+//! A run writes all five into a fresh hidden staging directory inside the report directory
 //! and moves them into place only when every one is complete; an abandoned run (interrupted,
 //! or failed) removes its staging directory. A report directory therefore holds either the
 //! previous complete set or the new one, never a truncated report under a final name. The
-//! moves are four renames in one directory, done after the last row; an interrupt that comes
+//! moves are five renames in one directory, done after the last row; an interrupt that comes
 //! during them is only noted (see [`crate::scan`]), so they always complete together.
 
 pub mod rows;
@@ -13,16 +14,16 @@ pub mod writer;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use rows::{FindingRow, HiveRow, MachineRow, SettingRow};
+pub use rows::{AccountRow, FindingRow, HiveRow, MachineRow, SettingRow};
 pub use writer::{OutputFormat, TableWriter};
 
 /// The names of the report files, without extension.
-pub const REPORT_NAMES: [&str; 4] = ["hives", "machines", "settings", "findings"];
+pub const REPORT_NAMES: [&str; 5] = ["hives", "machines", "settings", "findings", "accounts"];
 
 /// Prefix of the staging directories runs write into.
 pub const STAGING_PREFIX: &str = ".hiveaudit-partial-";
 
-/// The four report writers of one scan.
+/// The five report writers of one scan.
 pub struct Reports {
     /// `hives.csv`.
     pub hives: TableWriter<HiveRow>,
@@ -32,11 +33,13 @@ pub struct Reports {
     pub settings: TableWriter<SettingRow>,
     /// `findings.csv`.
     pub findings: TableWriter<FindingRow>,
+    /// `accounts.csv`.
+    pub accounts: TableWriter<AccountRow>,
     staging: Staging,
 }
 
 impl Reports {
-    /// Opens the four reports in a new staging directory inside `dir` (which must exist).
+    /// Opens the five reports in a new staging directory inside `dir` (which must exist).
     pub fn create(dir: &Path, format: OutputFormat) -> io::Result<Self> {
         let staging = Staging::create(dir)?;
         let at = staging.path.as_path();
@@ -45,11 +48,12 @@ impl Reports {
             machines: TableWriter::create(at, REPORT_NAMES[1], format)?,
             settings: TableWriter::create(at, REPORT_NAMES[2], format)?,
             findings: TableWriter::create(at, REPORT_NAMES[3], format)?,
+            accounts: TableWriter::create(at, REPORT_NAMES[4], format)?,
             staging,
         })
     }
 
-    /// Completes all four files, then moves each into the report directory, replacing the
+    /// Completes all five files, then moves each into the report directory, replacing the
     /// previous run's reports, and removes the staging directory.
     pub fn finish(self) -> io::Result<()> {
         let done = [
@@ -57,6 +61,7 @@ impl Reports {
             self.machines.finish()?,
             self.settings.finish()?,
             self.findings.finish()?,
+            self.accounts.finish()?,
         ];
         let target = self.staging.target.clone();
         for file in done {
@@ -119,7 +124,13 @@ mod tests {
         let names = entries(dir.path());
         assert_eq!(
             names,
-            ["findings.csv", "hives.csv", "machines.csv", "settings.csv"]
+            [
+                "accounts.csv",
+                "findings.csv",
+                "hives.csv",
+                "machines.csv",
+                "settings.csv"
+            ]
         );
         assert!(
             std::fs::read_to_string(dir.path().join("hives.csv"))

@@ -77,6 +77,8 @@ pub struct MachineRow {
     pub ntlm_min_client_sec: String,
     /// MSV1_0 RestrictSendingNTLMTraffic; empty when absent.
     pub restrict_sending_ntlm_traffic: String,
+    /// Office versions installed (Click-to-Run and Outlook keys, both registry views), `; `-separated.
+    pub office_versions: String,
     /// Path of the SYSTEM hive read.
     pub system_hive: String,
     /// Path of the SOFTWARE hive read.
@@ -151,4 +153,55 @@ pub struct FindingRow {
     pub remediation: String,
     /// The documentation the rule rests on.
     pub reference: String,
+}
+
+/// `accounts.csv`: one row per account of every Outlook MAPI profile.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct AccountRow {
+    /// Machine id.
+    pub machine: String,
+    /// NetBIOS computer name.
+    pub computer_name: String,
+    /// User whose hive holds the profile.
+    pub user: String,
+    /// User SID, when known.
+    pub sid: String,
+    /// The profile root key (Windows Messaging Subsystem or Office\<version>\Outlook\Profiles).
+    pub profile_root: String,
+    /// Office version of the Outlook using the profile (root version, or guessed for WMS).
+    pub outlook_version: String,
+    /// Profile name.
+    pub profile: String,
+    /// Whether the root's DefaultProfile names this profile.
+    pub is_default: bool,
+    /// `Account Name` (empty when the profile has no accounts).
+    pub account: String,
+    /// `Service Name` (MSEMS = Exchange).
+    pub service_name: String,
+    /// `Service UID` as hex.
+    pub service_uid: String,
+    /// The section the Exchange settings were read from (hex MAPIUID).
+    pub section_key: String,
+    /// How the section was found: 01023d15, 01023d0d or global.
+    pub section_found_by: String,
+    /// `00036601` PR_PROFILE_CONFIG_FLAGS, hex.
+    pub config_flags: String,
+    /// Whether bit 0x8 (always prompt for credentials) is set.
+    pub prompt_bit: Option<bool>,
+    /// `00036619` PR_PROFILE_AUTH_PACKAGE, hex.
+    pub auth_package: String,
+    /// `00036623` PR_ROH_FLAGS, hex.
+    pub roh_flags: String,
+    /// `00036627` PR_ROH_PROXY_AUTH_SCHEME: 1 Basic, 2 NTLM.
+    pub roh_auth_scheme: Option<u32>,
+    /// `001f6622` PR_ROH_PROXY_SERVER.
+    pub roh_server: String,
+    /// `001f6625` PR_ROH_PROXY_PRINCIPAL_NAME.
+    pub roh_principal: String,
+    /// Whether the account looks like Exchange Online (heuristic on the proxy server).
+    pub is_exo: bool,
+    /// Last-write time of the section (else of the account-list entry), ISO 8601 UTC.
+    pub last_write: String,
+    /// Why the profile could not be read completely, if it could not.
+    pub note: String,
 }

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{RULES, Rule};
+use super::{Rule, all_rules};
 
 /// One rule as listed.
 #[derive(Serialize)]
@@ -56,13 +56,13 @@ pub fn print_catalogue(format: RulesFormat, out: &mut impl Write) -> io::Result<
 }
 
 fn write_table(out: &mut impl Write) -> io::Result<()> {
-    let id_width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(2);
+    let id_width = all_rules().map(|r| r.id.len()).max().unwrap_or(2);
     writeln!(
         out,
         "{:id_width$}  {:8}  {:10}  TITLE / SOURCE",
         "ID", "SEVERITY", "CONFIDENCE"
     )?;
-    for rule in RULES {
+    for rule in all_rules() {
         writeln!(
             out,
             "{:id_width$}  {:8}  {:10}  {}",
@@ -82,14 +82,14 @@ fn write_table(out: &mut impl Write) -> io::Result<()> {
 
 fn write_csv(out: &mut impl Write) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
-    for rule in RULES {
+    for rule in all_rules() {
         writer.serialize(Listed::of(rule))?;
     }
     writer.flush()
 }
 
 fn write_jsonl(out: &mut impl Write) -> io::Result<()> {
-    for rule in RULES {
+    for rule in all_rules() {
         serde_json::to_writer(&mut *out, &Listed::of(rule))?;
         writeln!(out)?;
     }
@@ -103,7 +103,7 @@ pub fn catalogue_markdown() -> String {
          (`hiveaudit rules` prints the same list); do not edit by hand. Regenerate with \
          `HIVEAUDIT_REGENERATE_DOCS=1 cargo test --test docs`.\n",
     );
-    for rule in RULES {
+    for rule in all_rules() {
         let reads: Vec<String> = rule.reads.iter().map(|s| format!("`{}`", s.id)).collect();
         doc.push_str(&format!(
             "\n## {} — {}\n\n- Severity: {}\n- Confidence: {}\n- Reads: {}\n- Source: {}\n\n{}\n\n\

@@ -2,11 +2,13 @@
 //!
 //! A [`Rule`] is data (id, severity, confidence, texts, source, the settings it reads) plus a
 //! small check over the facts of one machine, one user or one hive. [`evaluate`] runs every
-//! per-machine rule; rules over the whole fleet belong in their own module and run on merged
-//! machine summaries. `hiveaudit rules` and `docs/rules.md` are printed from the same list.
+//! per-machine rule; rules over the whole fleet are in [`fleet`] and run on compact machine
+//! summaries. `hiveaudit rules` and `docs/rules.md` are printed from the same list.
 
 mod catalogue;
+mod checks;
 mod evidence;
+pub mod fleet;
 mod listing;
 
 use serde::Serialize;
@@ -76,6 +78,8 @@ pub enum Check {
     User(fn(&MachineFacts, &UserFacts) -> Option<Hit>),
     /// The load state of one audited hive.
     Hive(fn(&HiveState) -> Option<Hit>),
+    /// Several machines: evaluated once over the whole scan by [`fleet::evaluate`].
+    Fleet,
 }
 
 /// A rule that matched: the evidence it used, and a severity when it differs from the rule's.
@@ -85,6 +89,8 @@ pub struct Hit {
     pub evidence: Vec<String>,
     /// Overrides the rule's severity (rules whose severity depends on context).
     pub severity: Option<Severity>,
+    /// Overrides the rule's confidence (rules whose support depends on the Outlook version).
+    pub confidence: Option<Confidence>,
 }
 
 impl Hit {
@@ -93,6 +99,7 @@ impl Hit {
         Hit {
             evidence,
             severity: None,
+            confidence: None,
         }
     }
 }
@@ -132,6 +139,8 @@ pub struct Finding {
     pub rule: &'static Rule,
     /// Severity (the rule's, or the hit's override).
     pub severity: Severity,
+    /// Confidence (the rule's, or the hit's override).
+    pub confidence: Confidence,
     /// The user, for user and user-hive findings.
     pub user: Option<String>,
     /// The user's SID, when known.
@@ -162,6 +171,7 @@ pub fn evaluate(
         let finding = |hit: Hit, user: Option<&UserFacts>| Finding {
             rule,
             severity: hit.severity.unwrap_or(rule.severity),
+            confidence: hit.confidence.unwrap_or(rule.confidence),
             user: user.and_then(|u| u.user.clone()),
             sid: user.and_then(|u| u.sid.clone()),
             evidence: hit.evidence,
@@ -179,12 +189,18 @@ pub fn evaluate(
                     finding(hit, hive.user)
                 })
             })),
+            Check::Fleet => {}
         }
     }
     findings
 }
 
+/// Every rule: the per-machine rules, then the fleet rules.
+pub fn all_rules() -> impl Iterator<Item = &'static Rule> {
+    RULES.iter().chain(fleet::RULES)
+}
+
 /// The rule with this id.
 pub fn rule(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|rule| rule.id == id)
+    all_rules().find(|rule| rule.id == id)
 }

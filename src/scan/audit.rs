@@ -7,14 +7,17 @@ use indicatif::ProgressBar;
 use crate::discovery::{DiscoveredHive, MachineInputs, OtherFile, OtherStatus, UserHive};
 use crate::hive::{HiveView, filetime, guarded};
 use crate::load::{self, HiveState};
-use crate::report::{FindingRow, HiveRow, MachineRow, Reports, SettingRow};
+use crate::report::{AccountRow, FindingRow, HiveRow, MachineRow, Reports, SettingRow};
+use crate::rules::fleet::{FleetFinding, MachineSummary};
 use crate::rules::{self, Finding, HiveSubject};
 use crate::settings::catalogue::{
     DISABLE_DOMAIN_CREDS, DISPLAY_VERSION, NTLM_MIN_CLIENT_SEC, RESTRICT_SENDING_NTLM,
     TCPIP_HOSTNAME,
 };
 use crate::settings::decode::{self, Decoded, type_name};
-use crate::settings::{Extraction, Lookup, MachineFacts, Observation, Setting, UserFacts, extract};
+use crate::settings::{
+    Account, Extraction, Lookup, MachineFacts, Observation, Profile, Setting, UserFacts, extract,
+};
 
 /// Who the rows of a report are about.
 #[derive(Clone, Debug, Default)]
@@ -36,6 +39,10 @@ pub struct MachineReport {
     pub settings: Vec<SettingRow>,
     /// Findings, in rule order.
     pub findings: Vec<Finding>,
+    /// `accounts.csv` rows.
+    pub accounts: Vec<AccountRow>,
+    /// What the fleet rules need of this machine; `None` for unplaced hives.
+    pub fleet: Option<MachineSummary>,
     identity: Identity,
 }
 
@@ -55,6 +62,9 @@ impl MachineReport {
             reports
                 .findings
                 .write(&finding_row(finding, &self.identity))?;
+        }
+        for row in &self.accounts {
+            reports.accounts.write(row)?;
         }
         Ok(())
     }
@@ -178,6 +188,7 @@ pub fn audit_unplaced(
             .iter()
             .map(|u| listed_hive_row(&u.hive, &identity, options)),
     );
+    report.fleet = None;
     report
 }
 
@@ -211,6 +222,7 @@ fn audit_users(
     let mut report = MachineReport {
         users: audited.len(),
         findings: rules::evaluate(facts, &user_facts, &subjects),
+        fleet: Some(MachineSummary::of(&identity.machine, facts, &user_facts)),
         identity: identity.clone(),
         ..MachineReport::default()
     };
@@ -219,8 +231,68 @@ fn audit_users(
     }
     for (hive, user) in &audited {
         report.push_hive(hive, Some(user));
+        report.accounts.extend(account_rows(user, identity));
     }
     report
+}
+
+/// The `accounts.csv` rows of a user: one per account, or one per profile without accounts.
+fn account_rows(user: &UserFacts, identity: &Identity) -> Vec<AccountRow> {
+    let mut rows = Vec::new();
+    for profile in user.profiles() {
+        let base = AccountRow {
+            machine: identity.machine.clone(),
+            computer_name: identity.computer_name.clone(),
+            user: user.user.clone().unwrap_or_default(),
+            sid: user.sid.clone().unwrap_or_default(),
+            profile_root: profile.root.key_path(),
+            outlook_version: profile.outlook_version.clone().unwrap_or_default(),
+            profile: profile.name.clone(),
+            is_default: profile.is_default,
+            note: profile.error.clone().unwrap_or_default(),
+            ..AccountRow::default()
+        };
+        if profile.accounts.is_empty() {
+            rows.push(base);
+            continue;
+        }
+        rows.extend(
+            profile
+                .accounts
+                .iter()
+                .map(|account| account_row(base.clone(), profile, account)),
+        );
+    }
+    rows
+}
+
+fn account_row(base: AccountRow, profile: &Profile, account: &Account) -> AccountRow {
+    let props = account.properties();
+    let hex = |n: Option<u32>| n.map(|n| format!("0x{n:08x}")).unwrap_or_default();
+    let section = account.section.as_ref();
+    let written = section
+        .and_then(|s| s.last_written)
+        .or(account.last_written);
+    AccountRow {
+        account: account.name.clone(),
+        service_name: account.service_name.clone(),
+        service_uid: account.service_uid.clone(),
+        section_key: section.map(|s| s.key.clone()).unwrap_or_default(),
+        section_found_by: section
+            .map(|s| s.found_by.label().to_string())
+            .unwrap_or_default(),
+        config_flags: hex(props.config_flags),
+        prompt_bit: props.config_flags.map(|f| f & 0x8 != 0),
+        auth_package: hex(props.auth_package),
+        roh_flags: hex(props.roh_flags),
+        roh_auth_scheme: props.roh_auth_scheme,
+        roh_server: props.roh_server.clone().unwrap_or_default(),
+        roh_principal: props.roh_principal.clone().unwrap_or_default(),
+        is_exo: account.is_exo(),
+        last_write: written.map(filetime::to_iso8601).unwrap_or_default(),
+        note: profile.error.clone().unwrap_or_default(),
+        ..base
+    }
 }
 
 fn subject<'a>(hive: &'a AuditedHive<'_>, user: Option<&'a UserFacts>) -> HiveSubject<'a> {
@@ -417,6 +489,7 @@ fn machine_row(
         disable_domain_creds: system_value(&DISABLE_DOMAIN_CREDS),
         ntlm_min_client_sec: system_value(&NTLM_MIN_CLIENT_SEC),
         restrict_sending_ntlm_traffic: system_value(&RESTRICT_SENDING_NTLM),
+        office_versions: facts.office_versions().join("; "),
         system_hive: hive_path(crate::hive::HiveKind::System),
         software_hive: hive_path(crate::hive::HiveKind::Software),
         users,
@@ -438,6 +511,15 @@ fn display(observation: &Observation) -> String {
         .unwrap_or_default()
 }
 
+/// The `findings.csv` row of a fleet finding, reported on its client-side machine.
+pub fn fleet_finding_row(found: &FleetFinding) -> FindingRow {
+    let identity = Identity {
+        machine: found.machine.clone(),
+        computer_name: found.computer_name.clone(),
+    };
+    finding_row(&found.finding, &identity)
+}
+
 fn finding_row(finding: &Finding, identity: &Identity) -> FindingRow {
     let rule = finding.rule;
     FindingRow {
@@ -447,7 +529,7 @@ fn finding_row(finding: &Finding, identity: &Identity) -> FindingRow {
         sid: finding.sid.clone().unwrap_or_default(),
         rule_id: rule.id.to_string(),
         severity: finding.severity.label().to_string(),
-        confidence: rule.confidence.label().to_string(),
+        confidence: finding.confidence.label().to_string(),
         title: rule.title.to_string(),
         evidence: finding.evidence.join(" | "),
         explanation: rule.explanation.to_string(),

@@ -20,7 +20,9 @@ use crate::cli::{EXIT_FATAL, ScanArgs};
 use crate::discovery::{self, Collection, DiscoveryOptions};
 use crate::report::Reports;
 
-pub use audit::{AuditOptions, MachineReport, audit_machine, audit_unplaced, other_file_row};
+pub use audit::{
+    AuditOptions, MachineReport, audit_machine, audit_unplaced, fleet_finding_row, other_file_row,
+};
 pub use options::{ScanError, ScanOptions};
 pub use summary::Summary;
 
@@ -65,6 +67,7 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
     let mut reports = Reports::create(&options.out, options.format).map_err(ScanError::output)?;
     let progress = progress_bar(&collection, options.quiet);
     let mut summary = Summary::default();
+    let mut fleet = Vec::new();
     let audit_options = AuditOptions {
         recover: options.recover,
     };
@@ -81,7 +84,8 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
                 .collect()
         });
         stop_if_interrupted()?;
-        for report in audited.into_iter().flatten() {
+        for mut report in audited.into_iter().flatten() {
+            fleet.extend(report.fleet.take());
             summary.add(&report);
             report.write(&mut reports).map_err(ScanError::output)?;
         }
@@ -89,6 +93,11 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
     let unplaced = pool.install(|| audit_unplaced(&collection.unplaced, audit_options, &progress));
     summary.add(&unplaced);
     unplaced.write(&mut reports).map_err(ScanError::output)?;
+    for found in crate::rules::fleet::evaluate(&fleet) {
+        summary.add_finding(found.finding.severity);
+        let row = fleet_finding_row(&found);
+        reports.findings.write(&row).map_err(ScanError::output)?;
+    }
     for file in &collection.other_files {
         let row = other_file_row(file);
         summary.add_other_file(&row);

@@ -38,8 +38,13 @@ impl Summary {
             self.count_status(row);
         }
         for finding in &report.findings {
-            *self.findings.entry(finding.severity).or_default() += 1;
+            self.add_finding(finding.severity);
         }
+    }
+
+    /// Counts one finding (fleet findings are added one by one).
+    pub fn add_finding(&mut self, severity: Severity) {
+        *self.findings.entry(severity).or_default() += 1;
     }
 
     /// Adds a file that is not a hive (logs, skipped and unreadable files).

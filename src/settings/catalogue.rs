@@ -3,7 +3,9 @@
 //! Key paths are relative to the hive root and may hold one placeholder segment:
 //! `{ControlSet}` (the control set `Select\Current` names, formatted `ControlSet%03d`),
 //! `{OfficeVersion}` (every `NN.N` subkey present, never a fixed list) or `{SID}` (every
-//! subkey). Section numbers refer to the project's sourced catalogue, docs/domain-rules.md.
+//! subkey) or `{Zone}` (the security zones `0` to `4` present). SOFTWARE keys that 32-bit
+//! Office writes under `WOW6432Node` are defined twice, once per registry view (domain-rules.md
+//! 0.6). Section numbers refer to the project's sourced catalogue, docs/domain-rules.md.
 
 use crate::hive::HiveKind;
 
@@ -16,6 +18,8 @@ pub enum ValueKind {
     Text,
     /// The names of the key's subkeys (the value name is empty).
     SubkeyNames,
+    /// Raw REG_BINARY data, parsed by the facts that use it.
+    Binary,
 }
 
 impl ValueKind {
@@ -25,6 +29,7 @@ impl ValueKind {
             ValueKind::Dword => "number",
             ValueKind::Text => "text",
             ValueKind::SubkeyNames => "subkey names",
+            ValueKind::Binary => "binary",
         }
     }
 }
@@ -321,6 +326,241 @@ pub const OFFICE_DEFAULT_PROFILE: Setting = Setting {
     source: "domain-rules.md 5.1",
 };
 
+/// Declares a [`Setting`] constant; the fields are those of the struct, in order.
+macro_rules! setting {
+    ($(#[$doc:meta])* $name:ident, $id:literal, $hive:ident, $key:expr, $value:literal, $kind:ident,
+     $about:literal, $source:literal) => {
+        $(#[$doc])*
+        pub const $name: Setting = Setting {
+            id: $id,
+            hive: HiveKind::$hive,
+            key: $key,
+            value: $value,
+            kind: ValueKind::$kind,
+            about: $about,
+            source: $source,
+        };
+    };
+}
+
+const OUTLOOK_POLICY_KEY: &str = r"Software\Policies\Microsoft\Office\{OfficeVersion}\Outlook";
+const OUTLOOK_RPC_POLICY_KEY: &str =
+    r"Software\Policies\Microsoft\Office\{OfficeVersion}\Outlook\RPC";
+const INTERNET_PREFERENCE_KEY: &str = r"Software\Microsoft\Office\{OfficeVersion}\Common\Internet";
+const INTERNET_POLICY_KEY: &str =
+    r"Software\Policies\Microsoft\Office\{OfficeVersion}\Common\Internet";
+const EXCHANGE_KEY: &str = r"Software\Microsoft\Exchange";
+const IDENTITY_KEY: &str = r"Software\Microsoft\Office\{OfficeVersion}\Common\Identity";
+const LYNC_POLICY_KEY: &str = r"Software\Policies\Microsoft\Office\{OfficeVersion}\Lync";
+const USER_INTERNET_SETTINGS_KEY: &str =
+    r"Software\Microsoft\Windows\CurrentVersion\Internet Settings";
+const USER_CONNECTIONS_KEY: &str =
+    r"Software\Microsoft\Windows\CurrentVersion\Internet Settings\Connections";
+
+setting!(
+    /// Outlook policy "Prevent saving credentials for Basic Authentication" (2010 path).
+    DISABLE_BASIC_SAVED_CREDS, "Outlook.DisableBasicAuthSavedCreds", NtUser, OUTLOOK_POLICY_KEY,
+    "DisableBasicAuthSavedCreds", Dword,
+    "1 = Basic-auth credentials are not saved, so Outlook prompts in every session.",
+    "domain-rules.md 4.3"
+);
+setting!(
+    /// The same policy at the `Outlook\RPC` path Microsoft gives for Outlook 2013.
+    DISABLE_BASIC_SAVED_CREDS_RPC, "Outlook.RPC.DisableBasicAuthSavedCreds", NtUser,
+    OUTLOOK_RPC_POLICY_KEY, "DisableBasicAuthSavedCreds", Dword,
+    "1 = Basic-auth credentials are not saved (Outlook 2013 path of the same policy).",
+    "domain-rules.md 4.3"
+);
+setting!(
+    /// "Allow Office to connect to the Internet", user preference.
+    USE_ONLINE_CONTENT, "Office.UseOnlineContent", NtUser, INTERNET_PREFERENCE_KEY,
+    "UseOnlineContent", Dword,
+    "0 = no online content (Outlook prompts at every start), 1 = opt-in, 2 = allowed (default).",
+    "domain-rules.md 4.4"
+);
+setting!(
+    /// "Allow Office to connect to the Internet", user policy (wins over the preference).
+    USE_ONLINE_CONTENT_POLICY, "Office.Policy.UseOnlineContent", NtUser, INTERNET_POLICY_KEY,
+    "UseOnlineContent", Dword,
+    "Policy form of UseOnlineContent; overrides the preference.",
+    "domain-rules.md 4.4"
+);
+setting!(
+    /// Forces modern authentication for Autodiscover and EWS.
+    ALWAYS_USE_MSOAUTH, "Exchange.AlwaysUseMSOAuthForAutoDiscover", NtUser, EXCHANGE_KEY,
+    "AlwaysUseMSOAuthForAutoDiscover", Dword,
+    "1 = modern auth for Autodiscover/EWS; without it mixed on-premises/Microsoft 365 profiles prompt.",
+    "domain-rules.md 6.1"
+);
+setting!(
+    /// Disables MAPI over HTTP on the client.
+    MAPI_HTTP_DISABLED, "Exchange.MapiHttpDisabled", NtUser, EXCHANGE_KEY, "MapiHttpDisabled",
+    Dword, "1 = MAPI/HTTP disabled (testing only); Microsoft 365 users get Basic prompts.",
+    "domain-rules.md 6.2"
+);
+setting!(
+    /// Office modern authentication (ADAL) switch.
+    ENABLE_ADAL, "Identity.EnableADAL", NtUser, IDENTITY_KEY, "EnableADAL", Dword,
+    "15.0: 1 (with Version 1) enables modern auth, off by default; 16.0: 0 turns it off.",
+    "domain-rules.md 6.3, 6.4"
+);
+setting!(
+    /// Office 2013 modern authentication version.
+    IDENTITY_VERSION, "Identity.Version", NtUser, IDENTITY_KEY, "Version", Dword,
+    "Office 2013 needs Version = 1 with EnableADAL = 1 for modern auth.",
+    "domain-rules.md 6.3"
+);
+setting!(
+    /// Turns off Web Account Manager sign-in for Office.
+    DISABLE_ADAL_WAM_OVERRIDE, "Identity.DisableADALatopWAMOverride", NtUser, IDENTITY_KEY,
+    "DisableADALatopWAMOverride", Dword,
+    "1 = WAM sign-in off for Office (not for Skype for Business); not a fix for prompts.",
+    "domain-rules.md 6.5"
+);
+setting!(
+    /// Turns off Azure AD WAM sign-in.
+    DISABLE_AAD_WAM, "Identity.DisableAADWAM", NtUser, IDENTITY_KEY, "DisableAADWAM", Dword,
+    "1 = Azure AD WAM sign-in off; not recommended as a fix for sign-in issues.",
+    "domain-rules.md 6.5"
+);
+setting!(
+    /// The WAM switch Skype for Business honours.
+    DISABLE_ADAL_ATOP_WAM, "Identity.DisableADALatopWAM", NtUser, IDENTITY_KEY,
+    "DisableADALatopWAM", Dword,
+    "1 = WAM off for Skype for Business (which ignores ...Override).",
+    "domain-rules.md 6.6"
+);
+setting!(
+    /// Lets Lync/Skype for Business use OAuth to Exchange Online independently of its own sign-in.
+    LYNC_ALLOW_ADAL_NONLYNC, "Lync.AllowAdalForNonLyncIndependentOfLync", NtUser,
+    LYNC_POLICY_KEY, "AllowAdalForNonLyncIndependentOfLync", Dword,
+    "1 = Lync uses OAuth/MFA to EWS in Exchange Online when SfB is on-premises.",
+    "domain-rules.md 7.2"
+);
+setting!(
+    /// Lync policy switch for Web Account Manager.
+    LYNC_ENABLE_WAM, "Lync.EnableWAM", NtUser, LYNC_POLICY_KEY, "EnableWAM", Dword,
+    "0 = Skype for Business does not use WAM (SSO workaround).",
+    "domain-rules.md 7.3"
+);
+setting!(
+    /// Lync / Skype for Business user settings, per Office version.
+    LYNC_USER_KEY, "Lync.UserKey", NtUser, r"Software\Microsoft\Office\{OfficeVersion}\Lync", "",
+    SubkeyNames, "Lync 2013 / Skype for Business has stored settings for this user.",
+    "domain-rules.md 7, 11 (LY-01)"
+);
+setting!(
+    /// WinINET manual proxy switch (legacy mirror of the connection blob).
+    PROXY_ENABLE, "InternetSettings.ProxyEnable", NtUser, USER_INTERNET_SETTINGS_KEY,
+    "ProxyEnable", Dword, "1 = a manual proxy is enabled.", "domain-rules.md 8.1.2"
+);
+setting!(
+    /// WinINET manual proxy server.
+    PROXY_SERVER, "InternetSettings.ProxyServer", NtUser, USER_INTERNET_SETTINGS_KEY,
+    "ProxyServer", Text, "Manual proxy, host:port or per-protocol list.", "domain-rules.md 8.1.2"
+);
+setting!(
+    /// WinINET proxy auto-configuration (PAC) URL.
+    AUTO_CONFIG_URL, "InternetSettings.AutoConfigURL", NtUser, USER_INTERNET_SETTINGS_KEY,
+    "AutoConfigURL", Text, "Proxy auto-configuration script URL.", "domain-rules.md 8.1.2"
+);
+setting!(
+    /// The WinINET LAN connection settings blob.
+    DEFAULT_CONNECTION_SETTINGS, "InternetSettings.DefaultConnectionSettings", NtUser,
+    USER_CONNECTIONS_KEY, "DefaultConnectionSettings", Binary,
+    "LAN proxy blob; flags at offset 8: 0x2 proxy, 0x4 PAC, 0x8 automatically detect settings.",
+    "domain-rules.md 8.1.1"
+);
+setting!(
+    /// Zone logon option, user preference.
+    ZONE_LOGON, "Zones.1A00", NtUser,
+    r"Software\Microsoft\Windows\CurrentVersion\Internet Settings\Zones\{Zone}", "1A00", Dword,
+    "Logon: 0 automatic, 0x10000 prompt, 0x20000 automatic in intranet only, 0x30000 anonymous.",
+    "domain-rules.md 8.2"
+);
+setting!(
+    /// Zone logon option, user policy.
+    ZONE_LOGON_POLICY, "Zones.Policy.1A00", NtUser,
+    r"Software\Policies\Microsoft\Windows\CurrentVersion\Internet Settings\Zones\{Zone}", "1A00",
+    Dword, "Policy form of the zone logon option; overrides the preference.",
+    "domain-rules.md 8.2"
+);
+setting!(
+    /// Zone logon option, machine preference.
+    MACHINE_ZONE_LOGON, "Machine.Zones.1A00", Software,
+    r"Microsoft\Windows\CurrentVersion\Internet Settings\Zones\{Zone}", "1A00", Dword,
+    "Machine zone logon option (used when the user has none).", "domain-rules.md 8.2"
+);
+setting!(
+    /// Zone logon option, machine policy.
+    MACHINE_ZONE_LOGON_POLICY, "Machine.Zones.Policy.1A00", Software,
+    r"Policies\Microsoft\Windows\CurrentVersion\Internet Settings\Zones\{Zone}", "1A00", Dword,
+    "Machine policy for the zone logon option.", "domain-rules.md 8.2"
+);
+setting!(
+    /// Whether the WinINET proxy is per user (absent or 1) or per machine (0).
+    PROXY_SETTINGS_PER_USER, "InternetSettings.ProxySettingsPerUser", Software,
+    r"Policies\Microsoft\Windows\CurrentVersion\Internet Settings", "ProxySettingsPerUser", Dword,
+    "0 = the proxy comes from HKLM and per-user proxy settings are ignored.",
+    "domain-rules.md 8.1.3"
+);
+setting!(
+    /// The WinHTTP machine proxy blob.
+    WINHTTP_SETTINGS, "WinHttp.WinHttpSettings", Software,
+    r"Microsoft\Windows\CurrentVersion\Internet Settings\Connections", "WinHttpSettings", Binary,
+    "WinHTTP proxy blob; flags at offset 8: 1 direct, 3 proxy.", "domain-rules.md 8.3"
+);
+setting!(
+    /// The WinHTTP machine proxy blob, 32-bit view.
+    WINHTTP_SETTINGS_WOW, "WinHttp.WinHttpSettings.WOW6432Node", Software,
+    r"WOW6432Node\Microsoft\Windows\CurrentVersion\Internet Settings\Connections",
+    "WinHttpSettings", Binary, "WinHTTP proxy blob seen by 32-bit programs.",
+    "domain-rules.md 8.3, 0.6"
+);
+setting!(
+    /// The Click-to-Run Office build.
+    C2R_VERSION, "Office.ClickToRun.VersionToReport", Software,
+    r"Microsoft\Office\ClickToRun\Configuration", "VersionToReport", Text,
+    "Click-to-Run Office build, e.g. 16.0.10730.20304.", "domain-rules.md 3.1"
+);
+setting!(
+    /// The Click-to-Run Office build, 32-bit view.
+    C2R_VERSION_WOW, "Office.ClickToRun.VersionToReport.WOW6432Node", Software,
+    r"WOW6432Node\Microsoft\Office\ClickToRun\Configuration", "VersionToReport", Text,
+    "Click-to-Run Office build written under WOW6432Node.", "domain-rules.md 3.1, 0.6"
+);
+setting!(
+    /// Outlook installed per Office version (the machine's Outlook key exists).
+    OUTLOOK_INSTALLED, "Office.Outlook", Software, r"Microsoft\Office\{OfficeVersion}\Outlook", "",
+    SubkeyNames, "Outlook of this Office version has machine settings (installed).",
+    "domain-rules.md 3.3"
+);
+setting!(
+    /// Outlook installed per Office version, 32-bit view.
+    OUTLOOK_INSTALLED_WOW, "Office.Outlook.WOW6432Node", Software,
+    r"WOW6432Node\Microsoft\Office\{OfficeVersion}\Outlook", "", SubkeyNames,
+    "32-bit Outlook of this Office version has machine settings.", "domain-rules.md 3.3, 0.6"
+);
+setting!(
+    /// Lync / Skype for Business installed per Office version.
+    LYNC_INSTALLED, "Office.Lync", Software, r"Microsoft\Office\{OfficeVersion}\Lync", "",
+    SubkeyNames, "Lync / Skype for Business of this Office version has machine settings.",
+    "domain-rules.md 7, 11 (LY-01)"
+);
+setting!(
+    /// Lync / Skype for Business installed per Office version, 32-bit view.
+    LYNC_INSTALLED_WOW, "Office.Lync.WOW6432Node", Software,
+    r"WOW6432Node\Microsoft\Office\{OfficeVersion}\Lync", "", SubkeyNames,
+    "32-bit Lync / Skype for Business of this Office version has machine settings.",
+    "domain-rules.md 7, 0.6"
+);
+setting!(
+    /// Office modern authentication switch set for the machine.
+    MACHINE_ENABLE_ADAL, "Machine.Identity.EnableADAL", Software,
+    r"Microsoft\Office\{OfficeVersion}\Common\Identity", "EnableADAL", Dword,
+    "Machine-wide EnableADAL; 0 turns Office 2016+ modern auth off.", "domain-rules.md 6.4"
+);
+
 /// Every setting, in the order reports list them.
 pub const CATALOGUE: &[&Setting] = &[
     &SELECT_CURRENT,
@@ -347,6 +587,38 @@ pub const CATALOGUE: &[&Setting] = &[
     &WMS_DEFAULT_PROFILE,
     &OFFICE_PROFILES,
     &OFFICE_DEFAULT_PROFILE,
+    &DISABLE_BASIC_SAVED_CREDS,
+    &DISABLE_BASIC_SAVED_CREDS_RPC,
+    &USE_ONLINE_CONTENT,
+    &USE_ONLINE_CONTENT_POLICY,
+    &ALWAYS_USE_MSOAUTH,
+    &MAPI_HTTP_DISABLED,
+    &ENABLE_ADAL,
+    &IDENTITY_VERSION,
+    &DISABLE_ADAL_WAM_OVERRIDE,
+    &DISABLE_AAD_WAM,
+    &DISABLE_ADAL_ATOP_WAM,
+    &LYNC_ALLOW_ADAL_NONLYNC,
+    &LYNC_ENABLE_WAM,
+    &LYNC_USER_KEY,
+    &PROXY_ENABLE,
+    &PROXY_SERVER,
+    &AUTO_CONFIG_URL,
+    &DEFAULT_CONNECTION_SETTINGS,
+    &ZONE_LOGON,
+    &ZONE_LOGON_POLICY,
+    &MACHINE_ZONE_LOGON,
+    &MACHINE_ZONE_LOGON_POLICY,
+    &PROXY_SETTINGS_PER_USER,
+    &WINHTTP_SETTINGS,
+    &WINHTTP_SETTINGS_WOW,
+    &C2R_VERSION,
+    &C2R_VERSION_WOW,
+    &OUTLOOK_INSTALLED,
+    &OUTLOOK_INSTALLED_WOW,
+    &LYNC_INSTALLED,
+    &LYNC_INSTALLED_WOW,
+    &MACHINE_ENABLE_ADAL,
 ];
 
 /// The settings read from hives of `kind`, in catalogue order.

@@ -57,6 +57,8 @@ pub enum Decoded {
     Text(String),
     /// Several strings (REG_MULTI_SZ, or the names of subkeys).
     List(Vec<String>),
+    /// Raw bytes (binary settings, parsed further by the facts that use them).
+    Binary(Vec<u8>),
     /// Data that cannot mean what the setting expects, with the reason.
     Malformed(String),
 }
@@ -66,6 +68,14 @@ impl Decoded {
     pub fn number(&self) -> Option<u32> {
         match self {
             Decoded::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The bytes, if the data decoded as binary.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Decoded::Binary(bytes) => Some(bytes),
             _ => None,
         }
     }
@@ -85,6 +95,7 @@ impl fmt::Display for Decoded {
             Decoded::Number(n) => write!(f, "{n}"),
             Decoded::Text(t) => f.write_str(t),
             Decoded::List(items) => f.write_str(&items.join("; ")),
+            Decoded::Binary(bytes) => f.write_str(&hex(bytes)),
             Decoded::Malformed(reason) => write!(f, "malformed: {reason}"),
         }
     }
@@ -118,6 +129,17 @@ pub fn text(raw_type: u32, data: &[u8]) -> Decoded {
         reg_type::SZ | reg_type::EXPAND_SZ => Decoded::Text(utf16_string(data)),
         reg_type::MULTI_SZ => Decoded::List(utf16_strings(data)),
         other => Decoded::Malformed(format!("{} where text is expected", type_name(other))),
+    }
+}
+
+/// Decodes a binary setting: REG_BINARY (or REG_NONE) data is kept as it is.
+pub fn binary(raw_type: u32, data: &[u8]) -> Decoded {
+    match raw_type {
+        reg_type::BINARY | reg_type::NONE => Decoded::Binary(data.to_vec()),
+        other => Decoded::Malformed(format!(
+            "{} where binary data is expected",
+            type_name(other)
+        )),
     }
 }
 

@@ -8,6 +8,8 @@ use crate::hive::{HiveKind, HiveResult, HiveView, guarded};
 
 use super::catalogue::{self, SELECT_CURRENT, Setting, ValueKind};
 use super::decode::{self, Decoded};
+use super::profiles::{self, Profile};
+use super::zonemap::{self, ZoneMapping};
 
 /// What looking up one setting found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,6 +114,10 @@ pub struct Extraction {
     pub control_set: Option<ControlSet>,
     /// One or more observations per setting of the hive's kind, in catalogue order.
     pub observations: Vec<Observation>,
+    /// For NTUSER hives: the Outlook MAPI profiles of every profile root.
+    pub profiles: Vec<Profile>,
+    /// For NTUSER hives: the site-to-zone assignments of `ZoneMap\Domains`.
+    pub zone_map: Vec<ZoneMapping>,
 }
 
 impl Extraction {
@@ -134,9 +140,20 @@ pub fn extract(view: &HiveView<'_>, kind: HiveKind) -> Extraction {
     let observations = catalogue::for_hive(kind)
         .flat_map(|setting| observe(view, setting, control_set))
         .collect();
+    let user_hive = kind == HiveKind::NtUser;
     Extraction {
         control_set,
         observations,
+        profiles: if user_hive {
+            profiles::read(view)
+        } else {
+            Vec::new()
+        },
+        zone_map: if user_hive {
+            zonemap::read(view)
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -231,7 +248,10 @@ fn read(view: &HiveView<'_>, setting: &Setting, key_path: &str) -> HiveResult<Lo
         Some(value) => {
             let decoded = match setting.kind {
                 ValueKind::Dword => decode::dword(value.raw_type, &value.data),
-                _ => decode::text(value.raw_type, &value.data),
+                ValueKind::Binary => decode::binary(value.raw_type, &value.data),
+                ValueKind::Text | ValueKind::SubkeyNames => {
+                    decode::text(value.raw_type, &value.data)
+                }
             };
             Lookup::Present {
                 raw_type: value.raw_type,
@@ -272,6 +292,8 @@ fn join(left: &str, right: &str) -> String {
 enum Placeholder {
     /// `NN.N`: an Office version.
     OfficeVersion,
+    /// `0` to `4`: an Internet Explorer security zone.
+    Zone,
     /// Any subkey (used for SIDs).
     Any,
 }
@@ -281,6 +303,7 @@ impl Placeholder {
         match self {
             Placeholder::Any => true,
             Placeholder::OfficeVersion => is_office_version(name),
+            Placeholder::Zone => matches!(name, "0" | "1" | "2" | "3" | "4"),
         }
     }
 }
@@ -322,6 +345,11 @@ impl<'t> Template<'t> {
             "{OfficeVersion}" => Template::Enumerated {
                 prefix,
                 placeholder: Placeholder::OfficeVersion,
+                suffix,
+            },
+            "{Zone}" => Template::Enumerated {
+                prefix,
+                placeholder: Placeholder::Zone,
                 suffix,
             },
             _ => Template::Enumerated {

@@ -1,15 +1,21 @@
-//! Machine and user facts condensed from extracted settings: identity, role, OS family and
-//! the effective LAN Manager level, which is what the rules reason about.
+//! Machine and user facts condensed from extracted settings: identity, role, OS family, the
+//! effective LAN Manager level, installed Office, proxies and zones, policy-over-preference
+//! values and MAPI profiles, which is what the rules reason about.
 
 use serde::Serialize;
 
 use super::catalogue::{
-    COMPUTER_NAME, CURRENT_BUILD, CURRENT_BUILD_NUMBER, CURRENT_MAJOR_VERSION, CURRENT_VERSION,
-    LM_COMPATIBILITY_LEVEL, PRODUCT_NAME, PRODUCT_TYPE, PROFILE_IMAGE_PATH, TCPIP_DOMAIN,
-    TCPIP_NV_DOMAIN,
+    C2R_VERSION, C2R_VERSION_WOW, COMPUTER_NAME, CURRENT_BUILD, CURRENT_BUILD_NUMBER,
+    CURRENT_MAJOR_VERSION, CURRENT_VERSION, DEFAULT_CONNECTION_SETTINGS, LM_COMPATIBILITY_LEVEL,
+    LYNC_INSTALLED, LYNC_INSTALLED_WOW, LYNC_USER_KEY, MACHINE_ZONE_LOGON,
+    MACHINE_ZONE_LOGON_POLICY, OUTLOOK_INSTALLED, OUTLOOK_INSTALLED_WOW, PRODUCT_NAME,
+    PRODUCT_TYPE, PROFILE_IMAGE_PATH, Setting, TCPIP_DOMAIN, TCPIP_NV_DOMAIN, WINHTTP_SETTINGS,
+    WINHTTP_SETTINGS_WOW, ZONE_LOGON, ZONE_LOGON_POLICY,
 };
+use super::connection::ProxyBlob;
 use super::decode::Decoded;
 use super::extract::{ControlSet, Extraction, Lookup, Observation};
+use super::profiles::{Account, Profile};
 
 /// What a machine is for, from `ProductType`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -235,6 +241,73 @@ impl MachineFacts {
         }
     }
 
+    /// The observation of a machine-wide (SYSTEM or SOFTWARE) setting without placeholders.
+    pub fn observation(&self, setting: &'static Setting) -> Option<&Observation> {
+        let extraction = match setting.hive {
+            crate::hive::HiveKind::System => self.system.as_ref(),
+            _ => self.software.as_ref(),
+        };
+        extraction?.first(setting)
+    }
+
+    /// A machine-wide numeric setting, with its observation, when set and numeric.
+    pub fn number(&self, setting: &'static Setting) -> Option<(u32, &Observation)> {
+        let observation = self.observation(setting)?;
+        Some((observation.number()?, observation))
+    }
+
+    /// The observations of a SOFTWARE setting (one per placeholder instance).
+    pub fn software_observations(
+        &self,
+        setting: &'static Setting,
+    ) -> impl Iterator<Item = &Observation> {
+        self.software.iter().flat_map(move |s| s.of(setting))
+    }
+
+    /// The Office versions (`16.0`, `15.0`, ...) installed, from Click-to-Run's
+    /// `VersionToReport` and the machine's `Office\<version>\Outlook` keys, both registry views.
+    /// Empty when the SOFTWARE hive is missing or shows no Office.
+    pub fn office_versions(&self) -> Vec<String> {
+        let click_to_run = [&C2R_VERSION, &C2R_VERSION_WOW]
+            .into_iter()
+            .filter_map(|setting| self.software_text(setting))
+            .filter_map(|build| {
+                let mut parts = build.split('.');
+                Some(format!("{}.{}", parts.next()?, parts.next()?))
+            });
+        let mut versions: Vec<String> = click_to_run
+            .chain(self.present_instances(&[&OUTLOOK_INSTALLED, &OUTLOOK_INSTALLED_WOW]))
+            .collect();
+        versions.sort();
+        versions.dedup();
+        versions
+    }
+
+    /// The Office versions with machine-wide Lync / Skype for Business keys.
+    pub fn lync_versions(&self) -> Vec<String> {
+        self.present_instances(&[&LYNC_INSTALLED, &LYNC_INSTALLED_WOW])
+            .collect()
+    }
+
+    fn present_instances<'s>(
+        &'s self,
+        settings: &'s [&'static Setting],
+    ) -> impl Iterator<Item = String> + 's {
+        settings
+            .iter()
+            .flat_map(|setting| self.software_observations(setting))
+            .filter(|o| o.is_present())
+            .filter_map(|o| o.instance.clone())
+    }
+
+    /// The WinHTTP proxy blob (64-bit view first), with its observation.
+    pub fn winhttp(&self) -> Option<(ProxyBlob, &Observation)> {
+        [&WINHTTP_SETTINGS, &WINHTTP_SETTINGS_WOW]
+            .into_iter()
+            .filter_map(|setting| self.observation(setting))
+            .find_map(|o| Some((ProxyBlob::parse(o.decoded()?.bytes()?)?, o)))
+    }
+
     /// The SID whose profile folder is `user`'s, from SOFTWARE's ProfileList. Temporary
     /// `.bak` profiles are used only when no other key matches; ambiguity gives `None`.
     pub fn sid_for_user(&self, user: &str) -> Option<String> {
@@ -279,6 +352,228 @@ pub struct UserFacts {
     pub sid: Option<String>,
     /// Settings read from the NTUSER hive.
     pub extraction: Extraction,
+}
+
+/// Where an effective value came from (domain-rules.md 0.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A user policy (`HKCU\Software\Policies`).
+    PolicyUser,
+    /// A machine policy (`HKLM\SOFTWARE\Policies`).
+    PolicyMachine,
+    /// The user's preference.
+    Preference,
+    /// The machine's preference.
+    PreferenceMachine,
+    /// Nothing is set: the documented default applies.
+    Default,
+}
+
+impl Origin {
+    /// The name used in evidence.
+    pub fn label(self) -> &'static str {
+        match self {
+            Origin::PolicyUser => "policy-user",
+            Origin::PolicyMachine => "policy-machine",
+            Origin::Preference => "preference",
+            Origin::PreferenceMachine => "preference-machine",
+            Origin::Default => "default",
+        }
+    }
+}
+
+/// A value that policies and preferences both set, resolved by precedence.
+#[derive(Clone, Debug)]
+pub struct Effective<'f> {
+    /// The value in effect (the default when nothing is set; `None` when no default is known).
+    pub value: Option<u32>,
+    /// Where it came from.
+    pub origin: Origin,
+    /// Every observation consulted that holds a value, winner first.
+    pub evidence: Vec<&'f Observation>,
+}
+
+impl Effective<'_> {
+    /// Resolves from (origin, observation) candidates in precedence order.
+    fn resolve<'f>(
+        candidates: Vec<(Origin, Option<&'f Observation>)>,
+        default: Option<u32>,
+    ) -> Effective<'f> {
+        let set: Vec<(Origin, &Observation, u32)> = candidates
+            .into_iter()
+            .filter_map(|(origin, o)| Some((origin, o?, o?.number()?)))
+            .collect();
+        let evidence = set.iter().map(|(_, o, _)| *o).collect();
+        match set.first() {
+            Some(&(origin, _, value)) => Effective {
+                value: Some(value),
+                origin,
+                evidence,
+            },
+            None => Effective {
+                value: default,
+                origin: Origin::Default,
+                evidence,
+            },
+        }
+    }
+
+    /// `value (origin)` for evidence.
+    pub fn describe(&self) -> String {
+        let value = self
+            .value
+            .map_or_else(|| "unknown".to_string(), |v| format!("0x{v:x}"));
+        format!("effective {value} ({})", self.origin.label())
+    }
+}
+
+/// `UseOnlineContent` when neither policy nor preference sets it.
+const USE_ONLINE_CONTENT_DEFAULT: u32 = 2;
+/// The intranet zone's logon option when nothing sets it: automatic logon in the intranet.
+const INTRANET_LOGON_DEFAULT: u32 = 0x20000;
+
+impl UserFacts {
+    /// The observation of `setting` for placeholder instance `instance` (`None` for settings
+    /// without a placeholder).
+    pub fn observation(
+        &self,
+        setting: &'static Setting,
+        instance: Option<&str>,
+    ) -> Option<&Observation> {
+        self.extraction
+            .of(setting)
+            .find(|o| o.instance.as_deref() == instance)
+    }
+
+    /// The numeric value of `setting` at `instance`, with its observation.
+    pub fn number(
+        &self,
+        setting: &'static Setting,
+        instance: Option<&str>,
+    ) -> Option<(u32, &Observation)> {
+        let observation = self.observation(setting, instance)?;
+        Some((observation.number()?, observation))
+    }
+
+    /// Every numeric value of `setting`, with its observation (one per instance set).
+    pub fn numbers(&self, setting: &'static Setting) -> impl Iterator<Item = (u32, &Observation)> {
+        self.extraction
+            .of(setting)
+            .filter_map(|o| Some((o.number()?, o)))
+    }
+
+    /// A user value with a policy form: the user policy wins over the preference.
+    pub fn policy_or_preference(
+        &self,
+        policy: &'static Setting,
+        preference: &'static Setting,
+        instance: Option<&str>,
+        default: Option<u32>,
+    ) -> Effective<'_> {
+        Effective::resolve(
+            vec![
+                (Origin::PolicyUser, self.observation(policy, instance)),
+                (Origin::Preference, self.observation(preference, instance)),
+            ],
+            default,
+        )
+    }
+
+    /// `UseOnlineContent` for Office `version` (default 2).
+    pub fn use_online_content(&self, version: &str) -> Effective<'_> {
+        self.policy_or_preference(
+            &super::catalogue::USE_ONLINE_CONTENT_POLICY,
+            &super::catalogue::USE_ONLINE_CONTENT,
+            Some(version),
+            Some(USE_ONLINE_CONTENT_DEFAULT),
+        )
+    }
+
+    /// The logon option `1A00` of `zone`: user policy, machine policy, user preference,
+    /// machine preference, then the default (known for the intranet zone only).
+    pub fn zone_logon<'f>(&'f self, machine: &'f MachineFacts, zone: &str) -> Effective<'f> {
+        let machine_at = |setting: &'static Setting| {
+            machine
+                .software_observations(setting)
+                .find(|o| o.instance.as_deref() == Some(zone))
+        };
+        Effective::resolve(
+            vec![
+                (
+                    Origin::PolicyUser,
+                    self.observation(&ZONE_LOGON_POLICY, Some(zone)),
+                ),
+                (
+                    Origin::PolicyMachine,
+                    machine_at(&MACHINE_ZONE_LOGON_POLICY),
+                ),
+                (
+                    Origin::Preference,
+                    self.observation(&ZONE_LOGON, Some(zone)),
+                ),
+                (Origin::PreferenceMachine, machine_at(&MACHINE_ZONE_LOGON)),
+            ],
+            (zone == "1").then_some(INTRANET_LOGON_DEFAULT),
+        )
+    }
+
+    /// The WinINET LAN proxy blob, with its observation.
+    pub fn connection(&self) -> Option<(ProxyBlob, &Observation)> {
+        let observation = self.observation(&DEFAULT_CONNECTION_SETTINGS, None)?;
+        Some((
+            ProxyBlob::parse(observation.decoded()?.bytes()?)?,
+            observation,
+        ))
+    }
+
+    /// The Office versions with Lync / Skype for Business present, for the user (HKCU key)
+    /// or the machine.
+    pub fn lync_versions(&self, machine: &MachineFacts) -> Vec<String> {
+        let mut versions: Vec<String> = self
+            .extraction
+            .of(&LYNC_USER_KEY)
+            .filter(|o| o.is_present())
+            .filter_map(|o| o.instance.clone())
+            .chain(machine.lync_versions())
+            .collect();
+        versions.sort();
+        versions.dedup();
+        versions
+    }
+
+    /// The Office versions that apply to this user: the machine's installed versions, else
+    /// (no SOFTWARE, or no Office found there) the versions of the user's profile roots.
+    pub fn office_versions(&self, machine: &MachineFacts) -> Vec<String> {
+        let installed = machine.office_versions();
+        if !installed.is_empty() {
+            return installed;
+        }
+        let mut versions: Vec<String> = self
+            .profiles()
+            .iter()
+            .filter_map(|p| p.outlook_version.clone())
+            .collect();
+        versions.sort();
+        versions.dedup();
+        versions
+    }
+
+    /// The user's MAPI profiles.
+    pub fn profiles(&self) -> &[Profile] {
+        &self.extraction.profiles
+    }
+
+    /// Every Exchange account of every profile, with its profile.
+    pub fn exchange_accounts(&self) -> impl Iterator<Item = (&Profile, &Account)> {
+        self.profiles()
+            .iter()
+            .flat_map(|p| p.exchange_accounts().map(move |a| (p, a)))
+    }
+
+    /// Whether any Exchange account looks like Exchange Online.
+    pub fn has_exo_account(&self) -> bool {
+        self.exchange_accounts().any(|(_, a)| a.is_exo())
+    }
 }
 
 #[cfg(test)]
@@ -334,6 +629,55 @@ mod tests {
         assert_eq!(OsFamily::Server2003.default_lm_level(), Some(2));
         assert_eq!(OsFamily::Nt6OrLater.default_lm_level(), Some(3));
         assert_eq!(OsFamily::Unknown.default_lm_level(), None);
+    }
+
+    fn observation(setting: &'static Setting, value: Option<u32>) -> Observation {
+        let lookup = match value {
+            Some(n) => Lookup::Present {
+                raw_type: 4,
+                data: n.to_le_bytes().to_vec(),
+                decoded: Decoded::Number(n),
+                last_written: None,
+            },
+            None => Lookup::ValueAbsent { last_written: None },
+        };
+        Observation {
+            setting,
+            instance: Some("16.0".into()),
+            key_path: setting.key.into(),
+            lookup,
+        }
+    }
+
+    #[test]
+    fn policy_beats_preference_and_absence_gives_the_default() {
+        use super::super::catalogue::{USE_ONLINE_CONTENT, USE_ONLINE_CONTENT_POLICY};
+        let user = |policy, preference| UserFacts {
+            extraction: Extraction {
+                observations: vec![
+                    observation(&USE_ONLINE_CONTENT, preference),
+                    observation(&USE_ONLINE_CONTENT_POLICY, policy),
+                ],
+                ..Extraction::default()
+            },
+            ..UserFacts::default()
+        };
+        let both = user(Some(0), Some(2));
+        let effective = both.use_online_content("16.0");
+        assert_eq!(
+            (effective.value, effective.origin),
+            (Some(0), Origin::PolicyUser)
+        );
+        assert_eq!(effective.evidence.len(), 2);
+        let only_preference = user(None, Some(1));
+        let preference = only_preference.use_online_content("16.0");
+        assert_eq!(
+            (preference.value, preference.origin),
+            (Some(1), Origin::Preference)
+        );
+        let unset = user(None, None);
+        let neither = unset.use_online_content("16.0");
+        assert_eq!((neither.value, neither.origin), (Some(2), Origin::Default));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod discovery;
+mod profiles;
 mod recover_cli;
 mod recovery;
 mod scan;
@@ -86,6 +87,18 @@ fn main() {
         (
             "recovery::truncated_dirty_hive_is_refused",
             recovery::truncated_dirty_hive_is_refused,
+        ),
+        (
+            "profiles::plaso_outlook_2010_profile_has_its_four_accounts",
+            profiles::plaso_outlook_2010_profile_has_its_four_accounts,
+        ),
+        (
+            "profiles::notatin_outlook_2010_profile_has_its_three_accounts",
+            profiles::notatin_outlook_2010_profile_has_its_three_accounts,
+        ),
+        (
+            "profiles::r_winreg_office_15_profile_has_its_exchange_section",
+            profiles::r_winreg_office_15_profile_has_its_exchange_section,
         ),
         (
             "recover_cli::corpus_dirty_hive_is_recovered_with_logs_found_in_any_case",
