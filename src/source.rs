@@ -13,6 +13,17 @@ use std::path::{Path, PathBuf};
 
 use memmap2::{Mmap, MmapMut, MmapOptions};
 
+/// How the bytes of an opened piece of evidence will be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// A few cells here and there (hive lookups): only the pages touched are mapped, one
+    /// fault each, without read-ahead.
+    Lookups,
+    /// Every byte, front to back (transaction logs): all pages are mapped up front in one
+    /// call instead of one fault per 4 KiB page.
+    Whole,
+}
+
 /// One piece of evidence: a file that may hold a hive or a transaction log.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Evidence {
@@ -57,16 +68,13 @@ impl Evidence {
         map_copy_on_write(&open_regular(self.path())?.0)
     }
 
-    /// Opens the whole content read-only.
-    pub fn open(&self) -> io::Result<EvidenceBytes> {
+    /// Opens the whole content read-only, mapped for the way it will be read.
+    pub fn open(&self, access: Access) -> io::Result<EvidenceBytes> {
         let (file, metadata) = open_regular(self.path())?;
         if metadata.len() == 0 {
             return Ok(EvidenceBytes::Owned(Vec::new()));
         }
-        let map = map_read_only(&file)?;
-        // Lookups jump between cells: reading ahead or mapping neighbouring pages only costs.
-        let _ = map.advise(memmap2::Advice::Random);
-        Ok(EvidenceBytes::Mapped(map))
+        Ok(EvidenceBytes::Mapped(map_read_only(&file, access)?))
     }
 }
 
@@ -100,9 +108,18 @@ fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
 /// truncates the file while it is mapped. Evidence copies are not modified while a scan runs;
 /// the mapping is private and never written.
 #[allow(unsafe_code)]
-fn map_read_only(file: &File) -> io::Result<Mmap> {
+fn map_read_only(file: &File, access: Access) -> io::Result<Mmap> {
+    let mut options = MmapOptions::new();
+    if access == Access::Whole {
+        options.populate();
+    }
     // SAFETY: read-only mapping of an evidence file that nothing writes during the scan.
-    unsafe { Mmap::map(file) }
+    let map = unsafe { options.map(file) }?;
+    if access == Access::Lookups {
+        // Lookups jump between cells: reading ahead or mapping neighbouring pages only costs.
+        let _ = map.advise(memmap2::Advice::Random);
+    }
+    Ok(map)
 }
 
 /// Maps `file` privately and writably (copy-on-write).
@@ -148,7 +165,7 @@ mod tests {
         std::fs::write(&path, b"regf and more").unwrap();
         let evidence = Evidence::File(path);
         assert_eq!(evidence.read_prefix(4).unwrap(), b"regf");
-        assert_eq!(&*evidence.open().unwrap(), b"regf and more");
+        assert_eq!(&*evidence.open(Access::Lookups).unwrap(), b"regf and more");
         assert_eq!(evidence.file_name(), "hive");
     }
 
@@ -168,14 +185,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("empty");
         std::fs::write(&path, b"").unwrap();
-        assert!(Evidence::File(path).open().unwrap().is_empty());
+        assert!(Evidence::File(path).open(Access::Whole).unwrap().is_empty());
     }
 
     #[test]
     fn directories_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let err = Evidence::File(dir.path().to_path_buf())
-            .open()
+            .open(Access::Lookups)
             .err()
             .unwrap();
         assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
