@@ -17,7 +17,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::cli::{EXIT_FATAL, ScanArgs};
-use crate::discovery::{self, Collection, DiscoveryOptions};
+use crate::discovery::{self, Collection, DiscoveryOptions, MachineInputs};
 use crate::report::Reports;
 
 pub use audit::{AuditOptions, MachineReport, audit_machine, audit_unplaced, other_file_row};
@@ -68,24 +68,21 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
     let audit_options = AuditOptions {
         recover: options.recover,
     };
+    let mut written: Vec<MachineReport> = Vec::new();
     for batch in collection.machines.chunks(BATCH_MACHINES) {
-        let audited: Vec<Option<MachineReport>> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|machine| {
-                    (!interrupt::interrupted()).then(|| {
-                        interrupt::test_delay();
-                        audit_machine(machine, audit_options, &progress)
-                    })
-                })
-                .collect()
+        // The previous batch is written while this one is audited, so no thread waits on the
+        // writer: the one that finishes writing goes on to audit machines of this batch.
+        let (audited, write) = pool.install(|| {
+            rayon::join(
+                || audit_batch(batch, audit_options, &progress),
+                || write_reports(std::mem::take(&mut written), &mut reports, &mut summary),
+            )
         });
+        write.map_err(ScanError::output)?;
         stop_if_interrupted()?;
-        for report in audited.into_iter().flatten() {
-            summary.add(&report);
-            report.write(&mut reports).map_err(ScanError::output)?;
-        }
+        written = audited.into_iter().flatten().collect();
     }
+    write_reports(written, &mut reports, &mut summary).map_err(ScanError::output)?;
     let unplaced = pool.install(|| audit_unplaced(&collection.unplaced, audit_options, &progress));
     summary.add(&unplaced);
     unplaced.write(&mut reports).map_err(ScanError::output)?;
@@ -98,6 +95,37 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
     stop_if_interrupted()?;
     reports.finish().map_err(ScanError::output)?;
     Ok(summary)
+}
+
+/// Audits a batch of machines in parallel; machines not started before an interrupt give
+/// `None`.
+fn audit_batch(
+    batch: &[MachineInputs],
+    options: AuditOptions,
+    progress: &ProgressBar,
+) -> Vec<Option<MachineReport>> {
+    batch
+        .par_iter()
+        .map(|machine| {
+            (!interrupt::interrupted()).then(|| {
+                interrupt::test_delay();
+                audit_machine(machine, options, progress)
+            })
+        })
+        .collect()
+}
+
+/// Writes audited machines' rows in order and counts them in `summary`.
+fn write_reports(
+    audited: Vec<MachineReport>,
+    reports: &mut Reports,
+    summary: &mut Summary,
+) -> std::io::Result<()> {
+    for report in audited {
+        summary.add(&report);
+        report.write(reports)?;
+    }
+    Ok(())
 }
 
 fn stop_if_interrupted() -> Result<(), ScanError> {
