@@ -12,6 +12,10 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use memmap2::{Mmap, MmapMut, MmapOptions};
+use sha2::{Digest, Sha256};
+
+/// Bytes read per call when hashing a file.
+const HASH_BLOCK: usize = 1 << 20;
 
 /// How the bytes of an opened piece of evidence will be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +64,27 @@ impl Evidence {
         let mut buffer = Vec::with_capacity(limit);
         file.take(limit as u64).read_to_end(&mut buffer)?;
         Ok(buffer)
+    }
+
+    /// The SHA-256 of the whole content, as 64 lower-case hex digits, read front to back in
+    /// blocks (never mapped, so hashing leaves nothing mapped behind).
+    pub fn sha256(&self) -> io::Result<String> {
+        let (mut file, _) = open_regular(self.path())?;
+        let mut hasher = Sha256::new();
+        let mut block = vec![0u8; HASH_BLOCK];
+        loop {
+            match file.read(&mut block) {
+                Ok(0) => break,
+                Ok(read) => hasher.update(&block[..read]),
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(hasher
+            .finalize()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect())
     }
 
     /// Maps the whole content copy-on-write: writes to the map change private copies of the
@@ -167,6 +192,10 @@ mod tests {
         assert_eq!(evidence.read_prefix(4).unwrap(), b"regf");
         assert_eq!(&*evidence.open(Access::Lookups).unwrap(), b"regf and more");
         assert_eq!(evidence.file_name(), "hive");
+        assert_eq!(
+            evidence.sha256().unwrap(),
+            "479d2ec21027f83c9bdeb1e7aaca9db6fd613509e45ec2c2ba80f256d35e8e2b"
+        );
     }
 
     #[test]

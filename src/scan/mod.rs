@@ -7,6 +7,7 @@
 //! after each batch; an interrupted scan writes nothing (see [`interrupt`]).
 
 mod audit;
+pub mod hashing;
 pub mod interrupt;
 mod options;
 mod summary;
@@ -18,7 +19,8 @@ use rayon::prelude::*;
 
 use crate::cli::{EXIT_FATAL, ScanArgs};
 use crate::discovery::{self, Collection, DiscoveryOptions, MachineInputs};
-use crate::report::Reports;
+use crate::report::{HiveRow, Reports};
+use hashing::Digests;
 
 pub use audit::{AuditOptions, MachineReport, audit_machine, audit_unplaced, other_file_row};
 pub use options::{ScanError, ScanOptions};
@@ -62,6 +64,10 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
         .num_threads(options.jobs.unwrap_or(0))
         .build()
         .map_err(|e| ScanError::Setup(e.to_string()))?;
+    let digests = match options.hash {
+        true => pool.install(|| hashing::hash_collection(&collection)),
+        false => Digests::new(),
+    };
     let mut reports = Reports::create(&options.out, options.format).map_err(ScanError::output)?;
     let progress = progress_bar(&collection, options.quiet);
     let mut summary = Summary::default();
@@ -75,19 +81,22 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
         let (audited, write) = pool.install(|| {
             rayon::join(
                 || audit_batch(batch, audit_options, &progress),
-                || write_reports(std::mem::take(&mut written), &mut reports, &mut summary),
+                || {
+                    let batch = std::mem::take(&mut written);
+                    write_reports(batch, &digests, &mut reports, &mut summary)
+                },
             )
         });
         write.map_err(ScanError::output)?;
         stop_if_interrupted()?;
         written = audited.into_iter().flatten().collect();
     }
-    write_reports(written, &mut reports, &mut summary).map_err(ScanError::output)?;
     let unplaced = pool.install(|| audit_unplaced(&collection.unplaced, audit_options, &progress));
-    summary.add(&unplaced);
-    unplaced.write(&mut reports).map_err(ScanError::output)?;
+    written.push(unplaced);
+    write_reports(written, &digests, &mut reports, &mut summary).map_err(ScanError::output)?;
     for file in &collection.other_files {
-        let row = other_file_row(file);
+        let mut row = other_file_row(file);
+        fill_digest(&mut row, &digests);
         summary.add_other_file(&row);
         reports.hives.write(&row).map_err(ScanError::output)?;
     }
@@ -115,17 +124,29 @@ fn audit_batch(
         .collect()
 }
 
-/// Writes audited machines' rows in order and counts them in `summary`.
+/// Writes audited machines' rows in order, with their files' digests, and counts them in
+/// `summary`.
 fn write_reports(
     audited: Vec<MachineReport>,
+    digests: &Digests,
     reports: &mut Reports,
     summary: &mut Summary,
 ) -> std::io::Result<()> {
-    for report in audited {
+    for mut report in audited {
+        for row in &mut report.hives {
+            fill_digest(row, digests);
+        }
         summary.add(&report);
         report.write(reports)?;
     }
     Ok(())
+}
+
+/// Puts the file's SHA-256 in `row`, when it was hashed.
+fn fill_digest(row: &mut HiveRow, digests: &Digests) {
+    if let Some(digest) = digests.get(&row.path) {
+        row.sha256.clone_from(digest);
+    }
 }
 
 fn stop_if_interrupted() -> Result<(), ScanError> {
