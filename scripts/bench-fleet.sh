@@ -35,17 +35,18 @@ if [[ ! -d $fleet || $(find "$fleet" -mindepth 1 -maxdepth 1 -type d | wc -l) -n
 fi
 if [[ -z ${HIVEAUDIT:-} ]]; then
   (cd "$here" && cargo build --release -q)
-  HIVEAUDIT=$here/target/release/hiveaudit
+  HIVEAUDIT=${CARGO_TARGET_DIR:-$here/target}/release/hiveaudit
 fi
 [[ ${SKIP_PEERS:-} == 1 ]] || install_peers
 
-# Warm the page cache: every byte once.
-find "$fleet" -type f -exec cat {} + >/dev/null
-
 # measure LABEL COMMAND...: RUNS timed runs; one line "LABEL wall user sys rss" per run.
+# The page cache is warmed (every byte once) right before each tool: some hosts reclaim
+# page cache that stays idle for half a minute (DAMON proactive reclaim), so one warm-up at
+# the start would leave the later tools cold.
 measure() {
   local label=$1
   shift
+  find "$fleet" -type f -exec cat {} + >/dev/null
   "$@" >/dev/null 2>&1 || true # one untimed run, so every tool starts equally warm
   for ((i = 0; i < runs; i++)); do
     /usr/bin/time -f "$label %e %U %S %M" -o "$out/time" "$@" >/dev/null 2>&1 || true
@@ -58,6 +59,8 @@ measure() {
   measure "hiveaudit --no-recover" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet --no-recover
   measure "hiveaudit --jobs 1" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet --jobs 1
   measure "hiveaudit --no-recover --jobs 1" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet --no-recover --jobs 1
+  measure "hiveaudit --hash" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet --hash
+  measure "sha256sum every file" sh -c 'find "$1" -type f -print0 | xargs -0 sha256sum' sh "$fleet"
   if [[ ${SKIP_PEERS:-} != 1 ]]; then
     measure "libhivex (python3-hivex)" /usr/bin/python3 "$shared/bench/peer_hivex.py" "$fleet"
     measure "regipy" python3 "$shared/bench/peer_regipy.py" "$fleet"
@@ -82,8 +85,13 @@ for label, (wall, cpu, rss) in med.items():
     ours = label.startswith("hiveaudit")
     ratio = lambda peer: f"{peer / wall:.1f}x" if ours and peer and wall > 0 else "-"
     print(f"| {label} | {wall:.3f} | {cpu:.3f} | {rss / 1024:.1f} | {ratio(hivex)} | {ratio(regipy)} |")
-one = med.get("hiveaudit --jobs 1", (0,))[0]
-two = med.get("hiveaudit", (0,))[0]
-if one and two:
-    print(f"\nSpeed-up from 1 to {sys.argv[3]} threads (default scan): {one / two:.2f}x")
+for suffix in ("", " --no-recover"):
+    one = med.get(f"hiveaudit{suffix} --jobs 1", (0,))[0]
+    two = med.get(f"hiveaudit{suffix}", (0,))[0]
+    if one and two:
+        print(f"\nSpeed-up from 1 to {sys.argv[3]} threads (hiveaudit{suffix}): {one / two:.2f}x")
+sha = med.get("sha256sum every file", (0,))[0]
+ours = med.get("hiveaudit --hash", (0,))[0]
+if sha and ours:
+    print(f"\nhiveaudit --hash takes {ours / sha:.2f}x the time of sha256sum over the same files")
 PY

@@ -69,6 +69,9 @@ pub struct ScanArgs {
     /// Read dirty hives as they are instead of replaying their transaction logs.
     #[arg(long)]
     pub no_recover: bool,
+    /// Fill the sha256 column of hives.csv with the SHA-256 of every file (reads every byte).
+    #[arg(long)]
+    pub hash: bool,
 }
 
 /// Report formats.

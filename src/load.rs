@@ -9,7 +9,7 @@ use crate::discovery::DiscoveredHive;
 use crate::hive::BaseBlock;
 use crate::hive::base_block::BASE_BLOCK_SIZE;
 use crate::recovery::{self, LogInput, Recovery};
-use crate::source::{Evidence, EvidenceBytes};
+use crate::source::{Access, Evidence, EvidenceBytes};
 
 /// The state of a hive after loading.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,7 +92,7 @@ pub fn load(hive: &DiscoveredHive, recover: bool) -> LoadedHive {
     if let HiveState::Error(_) = state {
         return unreadable(state);
     }
-    let primary = match hive.evidence.open() {
+    let primary = match hive.evidence.open(Access::Lookups) {
         Ok(bytes) => bytes,
         Err(error) => return unreadable(HiveState::Error(format!("cannot read: {error}"))),
     };
@@ -139,7 +139,7 @@ pub fn assess(hive: &DiscoveredHive, recover: bool) -> HiveState {
     if !recover {
         return state;
     }
-    match hive.evidence.open() {
+    match hive.evidence.open(Access::Lookups) {
         Ok(primary) => with_recovery(hive, &primary, detail, |_| None::<()>).1,
         Err(error) => HiveState::Error(format!("cannot read: {error}")),
     }
@@ -157,7 +157,7 @@ fn with_recovery<T>(
     let opened: Vec<(String, EvidenceBytes)> = hive
         .logs
         .iter()
-        .filter_map(|log| match log.open() {
+        .filter_map(|log| match log.open(Access::Whole) {
             Ok(bytes) => Some((log.file_name(), bytes)),
             Err(error) => {
                 problems.push(format!("{}: {error}", log.file_name()));
@@ -192,7 +192,7 @@ fn with_recovery<T>(
 }
 
 /// The recovered bytes: the primary patched in a copy-on-write map when the hive keeps its
-/// size (only changed pages are copied), else a patched copy.
+/// size (only the final version of each changed page is copied), else a patched copy.
 fn materialise(evidence: &Evidence, primary: &[u8], plan: &recovery::Plan<'_>) -> EvidenceBytes {
     if let Ok(mut map) = evidence.open_copy_on_write() {
         if plan.apply_in_place(&mut map) {

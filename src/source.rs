@@ -12,6 +12,21 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use memmap2::{Mmap, MmapMut, MmapOptions};
+use sha2::{Digest, Sha256};
+
+/// Bytes read per call when hashing a file.
+const HASH_BLOCK: usize = 1 << 20;
+
+/// How the bytes of an opened piece of evidence will be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// A few cells here and there (hive lookups): only the pages touched are mapped, one
+    /// fault each, without read-ahead.
+    Lookups,
+    /// Every byte, front to back (transaction logs): all pages are mapped up front in one
+    /// call instead of one fault per 4 KiB page.
+    Whole,
+}
 
 /// One piece of evidence: a file that may hold a hive or a transaction log.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -51,22 +66,40 @@ impl Evidence {
         Ok(buffer)
     }
 
+    /// The SHA-256 of the whole content, as 64 lower-case hex digits, read front to back in
+    /// blocks (never mapped, so hashing leaves nothing mapped behind).
+    pub fn sha256(&self) -> io::Result<String> {
+        let (mut file, _) = open_regular(self.path())?;
+        let mut hasher = Sha256::new();
+        let mut block = vec![0u8; HASH_BLOCK];
+        loop {
+            match file.read(&mut block) {
+                Ok(0) => break,
+                Ok(read) => hasher.update(&block[..read]),
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(hasher
+            .finalize()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect())
+    }
+
     /// Maps the whole content copy-on-write: writes to the map change private copies of the
     /// touched pages only, never the file. Used to patch a recovered hive in place.
     pub fn open_copy_on_write(&self) -> io::Result<MmapMut> {
         map_copy_on_write(&open_regular(self.path())?.0)
     }
 
-    /// Opens the whole content read-only.
-    pub fn open(&self) -> io::Result<EvidenceBytes> {
+    /// Opens the whole content read-only, mapped for the way it will be read.
+    pub fn open(&self, access: Access) -> io::Result<EvidenceBytes> {
         let (file, metadata) = open_regular(self.path())?;
         if metadata.len() == 0 {
             return Ok(EvidenceBytes::Owned(Vec::new()));
         }
-        let map = map_read_only(&file)?;
-        // Lookups jump between cells: reading ahead or mapping neighbouring pages only costs.
-        let _ = map.advise(memmap2::Advice::Random);
-        Ok(EvidenceBytes::Mapped(map))
+        Ok(EvidenceBytes::Mapped(map_read_only(&file, access)?))
     }
 }
 
@@ -100,9 +133,18 @@ fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
 /// truncates the file while it is mapped. Evidence copies are not modified while a scan runs;
 /// the mapping is private and never written.
 #[allow(unsafe_code)]
-fn map_read_only(file: &File) -> io::Result<Mmap> {
+fn map_read_only(file: &File, access: Access) -> io::Result<Mmap> {
+    let mut options = MmapOptions::new();
+    if access == Access::Whole {
+        options.populate();
+    }
     // SAFETY: read-only mapping of an evidence file that nothing writes during the scan.
-    unsafe { Mmap::map(file) }
+    let map = unsafe { options.map(file) }?;
+    if access == Access::Lookups {
+        // Lookups jump between cells: reading ahead or mapping neighbouring pages only costs.
+        let _ = map.advise(memmap2::Advice::Random);
+    }
+    Ok(map)
 }
 
 /// Maps `file` privately and writably (copy-on-write).
@@ -148,8 +190,12 @@ mod tests {
         std::fs::write(&path, b"regf and more").unwrap();
         let evidence = Evidence::File(path);
         assert_eq!(evidence.read_prefix(4).unwrap(), b"regf");
-        assert_eq!(&*evidence.open().unwrap(), b"regf and more");
+        assert_eq!(&*evidence.open(Access::Lookups).unwrap(), b"regf and more");
         assert_eq!(evidence.file_name(), "hive");
+        assert_eq!(
+            evidence.sha256().unwrap(),
+            "479d2ec21027f83c9bdeb1e7aaca9db6fd613509e45ec2c2ba80f256d35e8e2b"
+        );
     }
 
     #[test]
@@ -168,14 +214,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("empty");
         std::fs::write(&path, b"").unwrap();
-        assert!(Evidence::File(path).open().unwrap().is_empty());
+        assert!(Evidence::File(path).open(Access::Whole).unwrap().is_empty());
     }
 
     #[test]
     fn directories_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let err = Evidence::File(dir.path().to_path_buf())
-            .open()
+            .open(Access::Lookups)
             .err()
             .unwrap();
         assert_eq!(err.kind(), io::ErrorKind::InvalidInput);

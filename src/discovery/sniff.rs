@@ -6,7 +6,7 @@ use std::path::Path;
 use super::{DiscoveredHive, OtherFile, OtherStatus, names};
 use crate::hive::base_block::BASE_BLOCK_SIZE;
 use crate::hive::{BaseBlock, DetectedBy, HiveKind, kind};
-use crate::source::Evidence;
+use crate::source::{Access, Evidence};
 
 /// What one regular file is.
 #[derive(Debug)]
@@ -79,7 +79,7 @@ fn typed(evidence: Evidence, size: u64, header: BaseBlock) -> DiscoveredHive {
 fn detect_kind(evidence: &Evidence, embedded_name: &str) -> (HiveKind, DetectedBy) {
     let file_name = evidence.file_name();
     if kind::from_embedded_name(embedded_name).is_none() {
-        if let Ok(bytes) = evidence.open() {
+        if let Ok(bytes) = evidence.open(Access::Lookups) {
             return kind::detect_in(&bytes, embedded_name, &file_name);
         }
     }

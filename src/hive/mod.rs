@@ -10,4 +10,4 @@ pub mod reader;
 
 pub use base_block::{BaseBlock, BaseBlockError, FileType};
 pub use kind::{DetectedBy, HiveKind};
-pub use reader::{HiveError, HiveResult, HiveView, Key, Value, guarded};
+pub use reader::{HiveError, HiveResult, HiveView, Key, Value, ValueIndex, guarded};

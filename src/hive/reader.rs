@@ -179,6 +179,7 @@ impl<'a> HiveView<'a> {
 }
 
 /// A key found in a hive.
+#[derive(Clone)]
 pub struct Key<'h, 'a> {
     view: &'h HiveView<'a>,
     node: KeyNode<'h, &'a [u8]>,
@@ -238,20 +239,40 @@ impl<'h, 'a> Key<'h, 'a> {
     /// The value called `name` (any letter case; empty for the default value), if present.
     ///
     /// The value list is walked here rather than by nt-hive, so that each entry is charged to
-    /// the work budget.
+    /// the work budget. To look up several values of one key, walk it once with
+    /// [`Key::value_index`].
     pub fn value(&self, name: &str) -> HiveResult<Option<Value>> {
-        let wanted = fold_case(name);
         let mut found = None;
         self.for_each_value(|value| {
-            let stored = value.name()?;
-            self.view.charge(name_bytes(&stored).len())?;
-            if fold_case(&stored.to_string_lossy()) == wanted {
+            if self.named(&value, name)? {
                 found = Some(self.read_value(&value)?);
                 return Ok(false);
             }
             Ok(true)
         })?;
         Ok(found)
+    }
+
+    /// The key's value list, walked once, so that any number of values can then be looked up
+    /// by name without visiting the list again (at most [`MAX_SUBKEYS`] entries).
+    pub fn value_index(&self) -> HiveResult<ValueIndex<'h, 'a>> {
+        let mut entries = Vec::new();
+        self.for_each_value(|value| {
+            entries.push(value);
+            Ok(true)
+        })?;
+        Ok(ValueIndex {
+            key: self.clone(),
+            entries,
+        })
+    }
+
+    /// Whether `value` is called `name`, compared as Windows compares names (case-insensitive
+    /// over the Basic Multilingual Plane) without allocating; the name is charged to the budget.
+    fn named(&self, value: &KeyValue<'h, &'a [u8]>, name: &str) -> HiveResult<bool> {
+        let stored = value.name()?;
+        self.view.charge(name_bytes(&stored).len())?;
+        Ok(stored == name)
     }
 
     /// All values of the key, in stored order (at most [`MAX_SUBKEYS`]).
@@ -362,6 +383,24 @@ impl<'h, 'a> Key<'h, 'a> {
             raw_type,
             data,
         })
+    }
+}
+
+/// The value list of one key, walked once (see [`Key::value_index`]).
+pub struct ValueIndex<'h, 'a> {
+    key: Key<'h, 'a>,
+    entries: Vec<KeyValue<'h, &'a [u8]>>,
+}
+
+impl ValueIndex<'_, '_> {
+    /// The value called `name` (any letter case; empty for the default value), if present.
+    pub fn get(&self, name: &str) -> HiveResult<Option<Value>> {
+        for value in &self.entries {
+            if self.key.named(value, name)? {
+                return self.key.read_value(value).map(Some);
+            }
+        }
+        Ok(None)
     }
 }
 

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::cli::{EXIT_FATAL, EXIT_OK};
-use crate::source::{Evidence, EvidenceBytes};
+use crate::source::{Access, Evidence, EvidenceBytes};
 
 use super::{LogInput, Plan, Recovery, recover};
 
@@ -76,7 +76,7 @@ fn write_recovered(hive: &Path, primary: &[u8], plan: &Plan<'_>, out: &Path) -> 
 
 fn open(path: &Path) -> Result<EvidenceBytes, String> {
     Evidence::File(path.to_path_buf())
-        .open()
+        .open(Access::Whole)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 

@@ -38,6 +38,8 @@ pub struct HiveRow {
     pub last_written: String,
     /// The path Windows stored in the base block (last 31 characters).
     pub embedded_name: String,
+    /// SHA-256 of the file, with `--hash`; empty otherwise or when it could not be read.
+    pub sha256: String,
 }
 
 /// `machines.csv`: one row per machine.

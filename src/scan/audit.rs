@@ -348,6 +348,7 @@ fn hive_row(hive: &DiscoveredHive, state: &HiveState, identity: &Identity, user:
             .map(|h| filetime::to_iso8601(h.last_written))
             .unwrap_or_default(),
         embedded_name: header.map(|h| h.embedded_name.clone()).unwrap_or_default(),
+        sha256: String::new(),
     }
 }
 

@@ -7,6 +7,7 @@
 //! after each batch; an interrupted scan writes nothing (see [`interrupt`]).
 
 mod audit;
+pub mod hashing;
 pub mod interrupt;
 mod options;
 mod summary;
@@ -17,8 +18,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::cli::{EXIT_FATAL, ScanArgs};
-use crate::discovery::{self, Collection, DiscoveryOptions};
-use crate::report::Reports;
+use crate::discovery::{self, Collection, DiscoveryOptions, MachineInputs};
+use crate::report::{HiveRow, Reports};
+use crate::rules::fleet::MachineSummary;
+use hashing::Digests;
 
 pub use audit::{
     AuditOptions, MachineReport, audit_machine, audit_unplaced, fleet_finding_row, other_file_row,
@@ -64,6 +67,10 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
         .num_threads(options.jobs.unwrap_or(0))
         .build()
         .map_err(|e| ScanError::Setup(e.to_string()))?;
+    let digests = match options.hash {
+        true => pool.install(|| hashing::hash_collection(&collection)),
+        false => Digests::new(),
+    };
     let mut reports = Reports::create(&options.out, options.format).map_err(ScanError::output)?;
     let progress = progress_bar(&collection, options.quiet);
     let mut summary = Summary::default();
@@ -71,35 +78,35 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
     let audit_options = AuditOptions {
         recover: options.recover,
     };
+    let mut written: Vec<MachineReport> = Vec::new();
     for batch in collection.machines.chunks(BATCH_MACHINES) {
-        let audited: Vec<Option<MachineReport>> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|machine| {
-                    (!interrupt::interrupted()).then(|| {
-                        interrupt::test_delay();
-                        audit_machine(machine, audit_options, &progress)
-                    })
-                })
-                .collect()
+        // The previous batch is written while this one is audited, so no thread waits on the
+        // writer: the one that finishes writing goes on to audit machines of this batch.
+        let (audited, write) = pool.install(|| {
+            rayon::join(
+                || audit_batch(batch, audit_options, &progress),
+                || {
+                    let batch = std::mem::take(&mut written);
+                    write_reports(batch, &digests, &mut reports, &mut summary, &mut fleet)
+                },
+            )
         });
+        write.map_err(ScanError::output)?;
         stop_if_interrupted()?;
-        for mut report in audited.into_iter().flatten() {
-            fleet.extend(report.fleet.take());
-            summary.add(&report);
-            report.write(&mut reports).map_err(ScanError::output)?;
-        }
+        written = audited.into_iter().flatten().collect();
     }
     let unplaced = pool.install(|| audit_unplaced(&collection.unplaced, audit_options, &progress));
-    summary.add(&unplaced);
-    unplaced.write(&mut reports).map_err(ScanError::output)?;
+    written.push(unplaced);
+    write_reports(written, &digests, &mut reports, &mut summary, &mut fleet)
+        .map_err(ScanError::output)?;
     for found in crate::rules::fleet::evaluate(&fleet) {
         summary.add_finding(found.finding.severity);
         let row = fleet_finding_row(&found);
         reports.findings.write(&row).map_err(ScanError::output)?;
     }
     for file in &collection.other_files {
-        let row = other_file_row(file);
+        let mut row = other_file_row(file);
+        fill_digest(&mut row, &digests);
         summary.add_other_file(&row);
         reports.hives.write(&row).map_err(ScanError::output)?;
     }
@@ -107,6 +114,51 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
     stop_if_interrupted()?;
     reports.finish().map_err(ScanError::output)?;
     Ok(summary)
+}
+
+/// Audits a batch of machines in parallel; machines not started before an interrupt give
+/// `None`.
+fn audit_batch(
+    batch: &[MachineInputs],
+    options: AuditOptions,
+    progress: &ProgressBar,
+) -> Vec<Option<MachineReport>> {
+    batch
+        .par_iter()
+        .map(|machine| {
+            (!interrupt::interrupted()).then(|| {
+                interrupt::test_delay();
+                audit_machine(machine, options, progress)
+            })
+        })
+        .collect()
+}
+
+/// Writes audited machines' rows in order, with their files' digests, counts them in
+/// `summary` and keeps their summaries for the fleet rules.
+fn write_reports(
+    audited: Vec<MachineReport>,
+    digests: &Digests,
+    reports: &mut Reports,
+    summary: &mut Summary,
+    fleet: &mut Vec<MachineSummary>,
+) -> std::io::Result<()> {
+    for mut report in audited {
+        fleet.extend(report.fleet.take());
+        for row in &mut report.hives {
+            fill_digest(row, digests);
+        }
+        summary.add(&report);
+        report.write(reports)?;
+    }
+    Ok(())
+}
+
+/// Puts the file's SHA-256 in `row`, when it was hashed.
+fn fill_digest(row: &mut HiveRow, digests: &Digests) {
+    if let Some(digest) = digests.get(&row.path) {
+        row.sha256.clone_from(digest);
+    }
 }
 
 fn stop_if_interrupted() -> Result<(), ScanError> {

@@ -61,6 +61,8 @@ pub struct ScanOptions {
     pub fail_on: Option<Severity>,
     /// Replay the transaction logs of dirty hives.
     pub recover: bool,
+    /// Hash every file (SHA-256) for the `sha256` column of `hives.csv`.
+    pub hash: bool,
 }
 
 impl ScanOptions {
@@ -90,6 +92,7 @@ impl ScanOptions {
             quiet: args.quiet,
             fail_on: args.fail_on,
             recover: !args.no_recover,
+            hash: args.hash,
         };
         options.refuse_output_inside_inputs()?;
         Ok(options)

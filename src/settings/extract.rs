@@ -4,7 +4,9 @@
 //! "not set" is reported as such. Placeholder segments are expanded from the hive itself.
 //! Each lookup runs guarded: a damaged cell costs that one observation, not the hive.
 
-use crate::hive::{HiveKind, HiveResult, HiveView, guarded};
+use std::collections::HashMap;
+
+use crate::hive::{HiveKind, HiveResult, HiveView, Key, ValueIndex, guarded};
 
 use super::catalogue::{self, SELECT_CURRENT, Setting, ValueKind};
 use super::decode::{self, Decoded};
@@ -135,10 +137,14 @@ impl Extraction {
 }
 
 /// Reads every catalogue setting for a hive of `kind` from `view`.
+///
+/// Each distinct key is resolved once, from its nearest resolved ancestor, and its value list
+/// walked once, however many settings live in it.
 pub fn extract(view: &HiveView<'_>, kind: HiveKind) -> Extraction {
-    let control_set = (kind == HiveKind::System).then(|| current_control_set(view));
+    let mut keys = KeyCache::new(view);
+    let control_set = (kind == HiveKind::System).then(|| current_control_set(&mut keys));
     let observations = catalogue::for_hive(kind)
-        .flat_map(|setting| observe(view, setting, control_set))
+        .flat_map(|setting| observe(&mut keys, setting, control_set))
         .collect();
     let user_hive = kind == HiveKind::NtUser;
     Extraction {
@@ -158,8 +164,8 @@ pub fn extract(view: &HiveView<'_>, kind: HiveKind) -> Extraction {
 }
 
 /// `Select\Current`, or ControlSet001 when it is missing or unusable (domain-rules.md 0.1).
-fn current_control_set(view: &HiveView<'_>) -> ControlSet {
-    let current = guarded(|| read(view, &SELECT_CURRENT, SELECT_CURRENT.key))
+fn current_control_set(keys: &mut KeyCache<'_, '_>) -> ControlSet {
+    let current = guarded(|| read(keys, &SELECT_CURRENT, SELECT_CURRENT.key))
         .ok()
         .and_then(|lookup| match lookup {
             Lookup::Present { decoded, .. } => decoded.number(),
@@ -179,13 +185,13 @@ fn current_control_set(view: &HiveView<'_>) -> ControlSet {
 }
 
 fn observe(
-    view: &HiveView<'_>,
+    keys: &mut KeyCache<'_, '_>,
     setting: &'static Setting,
     control_set: Option<ControlSet>,
 ) -> Vec<Observation> {
-    let observation = |instance: Option<String>, key_path: String| {
+    let observation = |keys: &mut KeyCache<'_, '_>, instance, key_path: String| {
         let lookup =
-            guarded(|| read(view, setting, &key_path)).unwrap_or_else(|e| Lookup::Error(e.0));
+            guarded(|| read(keys, setting, &key_path)).unwrap_or_else(|e| Lookup::Error(e.0));
         Observation {
             setting,
             instance,
@@ -194,19 +200,19 @@ fn observe(
         }
     };
     match Template::parse(setting.key) {
-        Template::Fixed(path) => vec![observation(None, path.to_string())],
+        Template::Fixed(path) => vec![observation(keys, None, path.to_string())],
         Template::ControlSet { suffix } => {
             let name = control_set.unwrap_or(ControlSet {
                 number: 1,
                 from_select: false,
             });
-            vec![observation(None, join(&name.key_name(), suffix))]
+            vec![observation(keys, None, join(&name.key_name(), suffix))]
         }
         Template::Enumerated {
             prefix,
             placeholder,
             suffix,
-        } => match guarded(|| enumerate(view, prefix, placeholder)) {
+        } => match guarded(|| enumerate(keys, prefix, placeholder)) {
             Ok(instances) if instances.is_empty() => vec![Observation {
                 setting,
                 instance: None,
@@ -217,7 +223,7 @@ fn observe(
                 .into_iter()
                 .map(|name| {
                     let path = join(&join(prefix, &name), suffix);
-                    observation(Some(name), path)
+                    observation(keys, Some(name), path)
                 })
                 .collect(),
             Err(error) => vec![Observation {
@@ -231,8 +237,8 @@ fn observe(
 }
 
 /// Looks up `setting` at the resolved `key_path`.
-fn read(view: &HiveView<'_>, setting: &Setting, key_path: &str) -> HiveResult<Lookup> {
-    let Some(key) = view.key(key_path)? else {
+fn read(keys: &mut KeyCache<'_, '_>, setting: &Setting, key_path: &str) -> HiveResult<Lookup> {
+    let Some(key) = keys.key(key_path)? else {
         return Ok(Lookup::KeyAbsent);
     };
     let last_written = key.last_written();
@@ -243,7 +249,7 @@ fn read(view: &HiveView<'_>, setting: &Setting, key_path: &str) -> HiveResult<Lo
             last_written,
         });
     }
-    Ok(match key.value(setting.value)? {
+    Ok(match keys.values(key_path, &key)?.get(setting.value)? {
         None => Lookup::ValueAbsent { last_written },
         Some(value) => {
             let decoded = match setting.kind {
@@ -265,11 +271,11 @@ fn read(view: &HiveView<'_>, setting: &Setting, key_path: &str) -> HiveResult<Lo
 
 /// The subkeys of `prefix` that a placeholder stands for, in stored order.
 fn enumerate(
-    view: &HiveView<'_>,
+    keys: &mut KeyCache<'_, '_>,
     prefix: &str,
     placeholder: Placeholder,
 ) -> HiveResult<Vec<String>> {
-    let Some(key) = view.key(prefix)? else {
+    let Some(key) = keys.key(prefix)? else {
         return Ok(Vec::new());
     };
     let names = key.subkey_names()?;
@@ -277,6 +283,58 @@ fn enumerate(
         .into_iter()
         .filter(|name| placeholder.accepts(name))
         .collect())
+}
+
+/// The keys and value lists of one hive looked up so far, by path in upper case.
+struct KeyCache<'h, 'a> {
+    view: &'h HiveView<'a>,
+    keys: HashMap<String, Option<Key<'h, 'a>>>,
+    values: HashMap<String, ValueIndex<'h, 'a>>,
+}
+
+impl<'h, 'a> KeyCache<'h, 'a> {
+    fn new(view: &'h HiveView<'a>) -> Self {
+        KeyCache {
+            view,
+            keys: HashMap::new(),
+            values: HashMap::new(),
+        }
+    }
+
+    /// The key at `path` (backslash-separated, any letter case), resolved from its parent's
+    /// entry so that a shared prefix is walked once. A failed lookup is not remembered: it
+    /// fails again, and costs that one setting, each time it is asked for.
+    fn key(&mut self, path: &str) -> HiveResult<Option<Key<'h, 'a>>> {
+        let path = path.trim_matches('\\');
+        let folded = fold_path(path);
+        if let Some(found) = self.keys.get(&folded) {
+            return Ok(found.clone());
+        }
+        let found = match path.rsplit_once('\\') {
+            None if path.is_empty() => Some(self.view.root()?),
+            None => self.view.root()?.subkey(path)?,
+            Some((parent, name)) => match self.key(parent)? {
+                Some(parent) => parent.subkey(name)?,
+                None => None,
+            },
+        };
+        self.keys.insert(folded, found.clone());
+        Ok(found)
+    }
+
+    /// The value list of `key`, found at `path`, walked on first use.
+    fn values(&mut self, path: &str, key: &Key<'h, 'a>) -> HiveResult<&ValueIndex<'h, 'a>> {
+        let folded = fold_path(path);
+        if !self.values.contains_key(&folded) {
+            self.values.insert(folded.clone(), key.value_index()?);
+        }
+        Ok(&self.values[&folded])
+    }
+}
+
+/// The cache key of a key path: without outer backslashes, in upper case.
+fn fold_path(path: &str) -> String {
+    path.trim_matches('\\').to_uppercase()
 }
 
 fn join(left: &str, right: &str) -> String {
