@@ -61,6 +61,7 @@ impl Evidence {
     /// Reads at most `limit` bytes from the start: enough to sniff a header without mapping.
     pub fn read_prefix(&self, limit: usize) -> io::Result<Vec<u8>> {
         let (file, _) = open_regular(self.path())?;
+        advise_no_read_ahead(&file);
         let mut buffer = Vec::with_capacity(limit);
         file.take(limit as u64).read_to_end(&mut buffer)?;
         Ok(buffer)
@@ -132,6 +133,16 @@ fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
 /// The one unsafe operation in hiveaudit: a mapping is undefined behaviour if another process
 /// truncates the file while it is mapped. Evidence copies are not modified while a scan runs;
 /// the mapping is private and never written.
+/// Tells the kernel not to read ahead of the header read: a hive is then read only where
+/// its lookups go, so a cold scan pulls no unneeded pages from the disk.
+#[allow(unsafe_code)]
+fn advise_no_read_ahead(file: &File) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: posix_fadvise only reads its integer arguments; the descriptor is open and owned
+    // by `file` for the duration of the call. The advice is a hint, so its result is ignored.
+    let _ = unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_RANDOM) };
+}
+
 #[allow(unsafe_code)]
 fn map_read_only(file: &File, access: Access) -> io::Result<Mmap> {
     let mut options = MmapOptions::new();

@@ -210,10 +210,59 @@ impl<'h, 'a> Key<'h, 'a> {
             return Ok(None);
         }
         self.view.charge(name.len())?;
+        if name.is_ascii() {
+            if let Some(leaf) = self.hash_leaf() {
+                return self.find_by_hash(leaf, name);
+            }
+        }
         match self.node.subkey(name) {
             Some(found) => Ok(Some(self.wrap(found?))),
             None => Ok(None),
         }
+    }
+
+    /// The entries of the key's subkey list when it is a single hash leaf (`lh`, written since
+    /// Windows XP): `(offset of the first entry, number of entries)`, bounds-checked.
+    fn hash_leaf(&self) -> Option<(usize, usize)> {
+        let bytes = self.view.bytes;
+        let nk = self.nk_offset()?;
+        let cell = BASE_BLOCK_SIZE.checked_add(read_u32(bytes, nk + 28) as usize)?;
+        let header = bytes.get(cell..cell.checked_add(8)?)?;
+        let cell_size = i32::from_le_bytes(header[0..4].try_into().ok()?).checked_neg()?;
+        if &header[4..6] != b"lh" || cell_size <= 0 {
+            return None;
+        }
+        let count = usize::from(u16::from_le_bytes([header[6], header[7]]));
+        let end = (cell + 8).checked_add(count.checked_mul(8)?)?;
+        (end <= bytes.len() && end <= cell.checked_add(cell_size as usize)?)
+            .then_some((cell + 8, count))
+    }
+
+    /// Looks `name` (ASCII) up in a hash leaf as Windows does: only entries whose stored hash
+    /// matches are read and their names compared, so a miss reads no key cell at all.
+    fn find_by_hash(
+        &self,
+        (entries, count): (usize, usize),
+        name: &str,
+    ) -> HiveResult<Option<Key<'h, 'a>>> {
+        let wanted = name_hash(name);
+        for index in 0..count {
+            if read_u32(self.view.bytes, entries + index * 8 + 4) != wanted {
+                continue;
+            }
+            self.view.charge(0)?;
+            let Some(subkeys) = self.node.subkeys() else {
+                return Ok(None);
+            };
+            let Some(node) = subkeys?.nth(index) else {
+                return Ok(None);
+            };
+            let node = node?;
+            if node.name()? == name {
+                return Ok(Some(self.wrap(node)));
+            }
+        }
+        Ok(None)
     }
 
     /// The names of all subkeys, in stored order (at most [`MAX_SUBKEYS`]).
@@ -427,6 +476,15 @@ fn name_bytes<'n>(name: &NtHiveNameString<'n>) -> &'n [u8] {
     }
 }
 
+/// The hash an `lh` subkey list stores for an ASCII name: each upper-cased character added to
+/// 37 times the running value.
+fn name_hash(name: &str) -> u32 {
+    name.bytes().fold(0u32, |hash, byte| {
+        hash.wrapping_mul(37)
+            .wrapping_add(u32::from(byte.to_ascii_uppercase()))
+    })
+}
+
 /// Case folding for registry names, which Windows compares case-insensitively.
 pub fn fold_case(name: &str) -> String {
     name.to_uppercase()
@@ -448,6 +506,60 @@ mod tests {
     use super::*;
     use crate::fuzzing::build::{TestKey, build_hive};
     use crate::hive::base_block::{seal, write_u32};
+
+    /// A hive whose root has subkeys `Alpha` and `Beta` in a hash leaf (`lh`) with the hashes
+    /// Windows writes; returns it and the offset of each entry's stored hash.
+    fn hive_with_hash_leaf() -> (Vec<u8>, Vec<usize>) {
+        let mut hive = build_hive("SOFTWARE", &TestKey::new("ROOT").key("Alpha").key("Beta"));
+        let root = BASE_BLOCK_SIZE + read_u32(&hive, 36) as usize + 4;
+        let list = BASE_BLOCK_SIZE + read_u32(&hive, root + 28) as usize + 4;
+        hive[list..list + 2].copy_from_slice(b"lh");
+        let count = usize::from(u16::from_le_bytes([hive[list + 2], hive[list + 3]]));
+        let mut hashes = Vec::new();
+        for entry in 0..count {
+            let nk = BASE_BLOCK_SIZE + read_u32(&hive, list + 4 + 8 * entry) as usize + 4;
+            let length = usize::from(u16::from_le_bytes([hive[nk + 72], hive[nk + 73]]));
+            let name = String::from_utf8(hive[nk + 76..nk + 76 + length].to_vec()).unwrap();
+            write_u32(&mut hive, list + 8 + 8 * entry, name_hash(&name));
+            hashes.push(list + 8 + 8 * entry);
+        }
+        (hive, hashes)
+    }
+
+    #[test]
+    fn hash_leaves_are_searched_by_their_stored_hashes() {
+        let (mut hive, hashes) = hive_with_hash_leaf();
+        {
+            let view = HiveView::open(&hive).unwrap();
+            let root = view.root().unwrap();
+            assert_eq!(
+                root.subkey("BETA").unwrap().unwrap().name().unwrap(),
+                "Beta"
+            );
+            assert_eq!(
+                root.subkey("alpha").unwrap().unwrap().name().unwrap(),
+                "Alpha"
+            );
+            assert!(root.subkey("Gamma").unwrap().is_none());
+        }
+        // As in Windows, an entry whose stored hash is wrong is not found by name, though it
+        // is still listed.
+        for offset in hashes {
+            write_u32(&mut hive, offset, 0);
+        }
+        let view = HiveView::open(&hive).unwrap();
+        let root = view.root().unwrap();
+        assert!(root.subkey("Beta").unwrap().is_none());
+        assert_eq!(root.subkey_names().unwrap(), ["Alpha", "Beta"]);
+    }
+
+    #[test]
+    fn name_hashes_ignore_case_and_multiply_by_37() {
+        // Real hives' lh lists are checked against these hashes by the corpus lookup test.
+        assert_eq!(name_hash("Software"), name_hash("SOFTWARE"));
+        assert_eq!(name_hash("A"), 0x41);
+        assert_eq!(name_hash("ab"), 0x41 * 37 + 0x42);
+    }
 
     /// A hive whose root lists one subkey with a 255-character name 65,535 times: the list
     /// is appended in a second hive bin and the root pointed at it.

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod discovery;
+mod lookups;
 mod profiles;
 mod recover_cli;
 mod recovery;
@@ -28,6 +29,10 @@ fn main() {
         );
     }
     let tests: Vec<(&str, CorpusTest)> = vec![
+        (
+            "lookups::every_listed_subkey_is_found_by_name",
+            lookups::every_listed_subkey_is_found_by_name,
+        ),
         (
             "discovery::every_corpus_primary_is_found_typed_and_given_its_logs",
             discovery::every_corpus_primary_is_found_typed_and_given_its_logs,
