@@ -80,6 +80,7 @@ struct Staging {
 
 impl Staging {
     fn create(target: &Path) -> io::Result<Self> {
+        remove_abandoned_staging(target);
         let path = target.join(format!("{STAGING_PREFIX}{}", std::process::id()));
         if path.exists() {
             std::fs::remove_dir_all(&path)?;
@@ -89,6 +90,28 @@ impl Staging {
             path,
             target: target.to_path_buf(),
         })
+    }
+}
+
+/// Removes staging directories left by runs that were killed outright (SIGKILL, power loss):
+/// those whose process no longer exists. Where processes cannot be checked (no `/proc`),
+/// nothing is removed.
+fn remove_abandoned_staging(target: &Path) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(target) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(STAGING_PREFIX)) else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !proc.join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -137,6 +160,18 @@ mod tests {
                 .unwrap()
                 .starts_with("path,")
         );
+    }
+
+    #[test]
+    fn staging_left_by_a_killed_run_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        // Process ids wrap below 2^22 on Linux, so this one cannot be running.
+        let stale = dir.path().join(format!("{STAGING_PREFIX}4294967294"));
+        std::fs::create_dir(&stale).unwrap();
+        std::fs::write(stale.join("hives.csv"), "half").unwrap();
+        let reports = Reports::create(dir.path(), OutputFormat::Csv { bom: false }).unwrap();
+        reports.finish().unwrap();
+        assert!(!stale.exists());
     }
 
     #[test]
