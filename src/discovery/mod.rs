@@ -70,6 +70,9 @@ use crate::source::Evidence;
 pub struct DiscoveryOptions {
     /// Directories never entered (e.g. the report directory).
     pub exclude: Vec<PathBuf>,
+    /// Asked between entries: when it returns true the walk stops early (the caller was
+    /// interrupted and will discard the partial collection).
+    pub stop: Option<fn() -> bool>,
 }
 
 /// Everything found in the inputs, in a deterministic order.
@@ -183,7 +186,7 @@ pub enum OtherStatus {
 /// 4,096 bytes; a hive whose embedded name does not say what it is is also mapped so that its
 /// root key can be probed.
 pub fn discover(inputs: &[PathBuf], options: &DiscoveryOptions) -> Collection {
-    let sniffed: Vec<(PathBuf, Sniffed)> = walk::walk(inputs, &options.exclude)
+    let sniffed: Vec<(PathBuf, Sniffed)> = walk::walk(inputs, &options.exclude, options.stop)
         .into_par_iter()
         .map(|entry| (entry.root.clone(), sniff_entry(entry)))
         .collect();

@@ -70,6 +70,7 @@ impl Tree {
     fn discover(&self, inputs: &[&str], exclude: &[&str]) -> Vec<String> {
         let options = DiscoveryOptions {
             exclude: exclude.iter().map(|e| self.path(e)).collect(),
+            ..DiscoveryOptions::default()
         };
         let inputs: Vec<PathBuf> = inputs.iter().map(|i| self.path(i)).collect();
         render(&discover(&inputs, &options), self.dir.path())
@@ -614,4 +615,18 @@ fn machines_with_the_same_label_in_two_inputs_get_full_paths() {
             &format!("{base}/two/host1: system SYSTEM two/host1/SYSTEM"),
         ],
     );
+}
+
+#[test]
+fn a_stop_request_ends_the_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), b"not a hive").unwrap();
+    let inputs = [dir.path().to_path_buf()];
+    let walked = discover(&inputs, &DiscoveryOptions::default());
+    assert_eq!(walked.other_files.len(), 1);
+    let stopped = DiscoveryOptions {
+        stop: Some(|| true),
+        ..DiscoveryOptions::default()
+    };
+    assert!(discover(&inputs, &stopped).other_files.is_empty());
 }

@@ -34,8 +34,13 @@ pub(super) enum Found {
     Unreadable(String),
 }
 
-/// Walks every input in turn; a path reached from two inputs is kept from the first.
-pub(super) fn walk(inputs: &[PathBuf], exclude: &[PathBuf]) -> Vec<Entry> {
+/// Walks every input in turn; a path reached from two inputs is kept from the first. `stop`
+/// is asked between entries and ends the walk early when it says so.
+pub(super) fn walk(
+    inputs: &[PathBuf],
+    exclude: &[PathBuf],
+    stop: Option<fn() -> bool>,
+) -> Vec<Entry> {
     let excluded = Excluded::new(exclude);
     let mut seen = HashSet::new();
     let mut entries = Vec::new();
@@ -47,6 +52,9 @@ pub(super) fn walk(inputs: &[PathBuf], exclude: &[PathBuf]) -> Vec<Entry> {
             .into_iter()
             .filter_entry(|entry| !excluded.contains(entry));
         for item in walker {
+            if stop.is_some_and(|stop| stop()) {
+                return entries;
+            }
             let Some(entry) = classify(item, input, &root) else {
                 continue;
             };

@@ -61,8 +61,10 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
     options.prepare_output()?;
     let discovery_options = DiscoveryOptions {
         exclude: vec![options.out.clone()],
+        stop: Some(interrupt::interrupted),
     };
     let collection = discovery::discover(&options.inputs, &discovery_options);
+    stop_if_interrupted()?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
         .build()
