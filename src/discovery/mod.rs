@@ -49,6 +49,8 @@ mod identity;
 mod layout;
 mod logs;
 mod names;
+
+pub use names::log_base;
 mod sniff;
 mod walk;
 

@@ -20,7 +20,7 @@ pub(super) const PROFILE_ROOTS: [&str; 2] = ["users", "documents and settings"];
 
 /// The name of the hive a transaction log belongs to (`ntuser.dat.LOG1` → `ntuser.dat`), or
 /// `None` when `name` does not end in `.LOG`, `.LOG1` or `.LOG2` (any letter case).
-pub(super) fn log_base(name: &str) -> Option<&str> {
+pub fn log_base(name: &str) -> Option<&str> {
     let lower = name.to_ascii_lowercase();
     LOG_SUFFIXES
         .iter()

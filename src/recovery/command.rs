@@ -10,12 +10,12 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::cli::{EXIT_FATAL, EXIT_OK};
+use crate::discovery;
 use crate::source::{Access, Evidence, EvidenceBytes};
 
 use super::{LogInput, Plan, Recovery, recover};
 
 /// Log extensions looked for beside a hive, in the order they are listed.
-const LOG_SUFFIXES: [&str; 3] = [".LOG", ".LOG1", ".LOG2"];
 
 /// Recovers `hive` with `logs` (or the logs found beside it) into `out`; returns the exit code.
 pub fn run(hive: &Path, logs: &[PathBuf], out: &Path) -> i32 {
@@ -83,28 +83,27 @@ fn open(path: &Path) -> Result<EvidenceBytes, String> {
 /// The `.LOG`, `.LOG1` and `.LOG2` files beside `hive` whose names match the hive's name plus
 /// the extension in any letter case.
 pub fn find_logs(hive: &Path) -> io::Result<Vec<PathBuf>> {
-    let Some(name) = hive.file_name().map(|n| n.to_string_lossy().to_uppercase()) else {
+    let Some(name) = hive.file_name().and_then(|n| n.to_str()) else {
         return Ok(Vec::new());
     };
     let dir = match hive.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut found: Vec<(usize, PathBuf)> = Vec::new();
+    let mut found = Vec::new();
     for entry in fs::read_dir(&dir)? {
         let entry = entry?;
-        let candidate = entry.file_name().to_string_lossy().to_uppercase();
-        let suffix = LOG_SUFFIXES
-            .iter()
-            .position(|suffix| candidate == format!("{name}{suffix}"));
-        if let Some(rank) = suffix {
-            if entry.file_type()?.is_file() {
-                found.push((rank, entry.path()));
-            }
+        let file_name = entry.file_name();
+        let is_log = file_name
+            .to_str()
+            .and_then(discovery::log_base)
+            .is_some_and(|base| base.eq_ignore_ascii_case(name));
+        if is_log && entry.file_type()?.is_file() {
+            found.push(entry.path());
         }
     }
     found.sort();
-    Ok(found.into_iter().map(|(_, path)| path).collect())
+    Ok(found)
 }
 
 /// `out` must not exist (which also keeps it from being one of the inputs) and must not name
