@@ -15,8 +15,6 @@ use crate::source::{Access, Evidence, EvidenceBytes};
 
 use super::{LogInput, Plan, Recovery, recover};
 
-/// Log extensions looked for beside a hive, in the order they are listed.
-
 /// Recovers `hive` with `logs` (or the logs found beside it) into `out`; returns the exit code.
 pub fn run(hive: &Path, logs: &[PathBuf], out: &Path) -> i32 {
     match recover_to_file(hive, logs, out) {
