@@ -11,9 +11,25 @@ use std::process::{Command, Output};
 /// One report row: column name to cell.
 pub type Row = BTreeMap<String, String>;
 
-/// The repository's `testdata` directory.
+/// Zero-byte fixture files. They are not committed (an empty file has the same hash as the
+/// empty logs in the shared corpus, which must not be copied into the project), so the tests
+/// create them, as `testdata/build.sh` does.
+const EMPTY_FIXTURES: [&str; 2] = [
+    "fixtures/broken/BROKEN01/C/Users/empty/NTUSER.DAT",
+    "fixtures/layouts/kape/KAPE-L1/C/Windows/System32/config/RegBack/SYSTEM",
+];
+
+/// The repository's `testdata` directory, with its zero-byte fixtures in place.
 pub fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    for relative in EMPTY_FIXTURES {
+        let path = dir.join(relative);
+        if !path.exists() {
+            std::fs::create_dir_all(path.parent().expect("a parent folder")).expect("mkdir");
+            std::fs::File::create(&path).expect("an empty fixture file");
+        }
+    }
+    dir
 }
 
 /// Runs `hiveaudit` with `args`.
