@@ -8,6 +8,7 @@
 //! moves are five renames in one directory, done after the last row; an interrupt that comes
 //! during them is only noted (see [`crate::scan`]), so they always complete together.
 
+mod record;
 pub mod rows;
 pub mod writer;
 

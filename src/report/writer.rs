@@ -43,6 +43,7 @@ impl OutputFormat {
 pub struct TableWriter<R> {
     path: PathBuf,
     csv: Option<csv::Writer<BufWriter<File>>>,
+    record: csv::ByteRecord,
     jsonl: Option<BufWriter<File>>,
     rows: u64,
     _row: PhantomData<R>,
@@ -67,6 +68,7 @@ impl<R: Serialize + Default> TableWriter<R> {
         Ok(TableWriter {
             path,
             csv,
+            record: csv::ByteRecord::new(),
             jsonl,
             rows: 0,
             _row: PhantomData,
@@ -77,7 +79,8 @@ impl<R: Serialize + Default> TableWriter<R> {
     pub fn write(&mut self, row: &R) -> io::Result<()> {
         self.rows += 1;
         if let Some(writer) = &mut self.csv {
-            writer.write_record(cells(row)?)?;
+            super::record::fill(&mut self.record, row).map_err(io::Error::other)?;
+            writer.write_byte_record(&self.record)?;
         }
         if let Some(writer) = &mut self.jsonl {
             serde_json::to_writer(&mut *writer, row)?;
@@ -109,23 +112,6 @@ pub fn columns<R: Serialize + Default>() -> Vec<String> {
     match serde_json::to_value(R::default()) {
         Ok(Value::Object(fields)) => fields.keys().cloned().collect(),
         _ => Vec::new(),
-    }
-}
-
-fn cells<R: Serialize>(row: &R) -> io::Result<Vec<String>> {
-    match serde_json::to_value(row)? {
-        Value::Object(fields) => Ok(fields.into_values().map(cell).collect()),
-        _ => Err(io::Error::other("report rows must be structs")),
-    }
-}
-
-fn cell(value: Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => neutralise_formula(escape_controls(s)),
-        other => neutralise_formula(escape_controls(other.to_string())),
     }
 }
 
