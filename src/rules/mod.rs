@@ -199,8 +199,3 @@ pub fn evaluate(
 pub fn all_rules() -> impl Iterator<Item = &'static Rule> {
     RULES.iter().chain(fleet::RULES)
 }
-
-/// The rule with this id.
-pub fn rule(id: &str) -> Option<&'static Rule> {
-    all_rules().find(|rule| rule.id == id)
-}
