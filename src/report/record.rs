@@ -9,7 +9,7 @@ use std::fmt::{self, Display, Write as _};
 use serde::Serialize;
 use serde::ser::{self, Impossible, SerializeStruct};
 
-use super::writer::{escape_controls, neutralise_formula};
+use super::writer::{escape_controls, has_controls, neutralise_formula};
 
 /// Why a row could not be turned into cells.
 #[derive(Debug)]
@@ -46,8 +46,7 @@ struct Cells<'r> {
 
 impl Cells<'_> {
     fn text(&mut self, text: &str) {
-        let safe = !text.chars().any(|c| c < ' ' || c == '\u{7f}')
-            && !text.starts_with(['=', '+', '-', '@']);
+        let safe = !has_controls(text) && !text.starts_with(['=', '+', '-', '@']);
         if safe {
             self.record.push_field(text.as_bytes());
         } else {

@@ -3,6 +3,9 @@
 //! Rows hold only text and numbers ready to print: the scan fills them from facts, so a
 //! writer never decodes anything.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// `hives.csv`: one row per file considered.
@@ -90,30 +93,33 @@ pub struct MachineRow {
 }
 
 /// `settings.csv`: one row per setting looked up per hive, present or not.
+///
+/// A hive gives about a hundred rows that share its identity, so those columns are shared
+/// (`Arc<str>`) and catalogue names are borrowed, instead of copied into every row.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct SettingRow {
     /// Machine id.
-    pub machine: String,
+    pub machine: Arc<str>,
     /// NetBIOS computer name.
-    pub computer_name: String,
+    pub computer_name: Arc<str>,
     /// User, for user hives.
-    pub user: String,
+    pub user: Arc<str>,
     /// User SID, when ProfileList maps it.
-    pub sid: String,
+    pub sid: Arc<str>,
     /// Hive path (RECmd HivePath).
-    pub hive_path: String,
+    pub hive_path: Arc<str>,
     /// Hive type.
-    pub hive_type: String,
+    pub hive_type: &'static str,
     /// The hive's load status (clean, dirty, ...): dirty means values may be stale.
-    pub hive_status: String,
+    pub hive_status: &'static str,
     /// Setting id from the catalogue.
-    pub setting: String,
+    pub setting: &'static str,
     /// Key path below the hive root (RECmd KeyPath, without the root key name).
     pub key_path: String,
     /// Value name (RECmd ValueName); empty for subkey listings.
-    pub value_name: String,
+    pub value_name: &'static str,
     /// Stored registry type (RECmd ValueType), e.g. REG_DWORD.
-    pub value_type: String,
+    pub value_type: Cow<'static, str>,
     /// The data (RECmd ValueData): decoded number or text; hex for data that did not decode.
     pub value_data: String,
     /// Whether the value (or listed key) exists.

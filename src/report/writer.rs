@@ -117,7 +117,7 @@ pub fn columns<R: Serialize + Default>() -> Vec<String> {
 
 /// Writes each C0 control character and DEL as `\xNN`; other text is kept as it is.
 pub fn escape_controls(text: String) -> String {
-    if !text.chars().any(is_control) {
+    if !has_controls(&text) {
         return text;
     }
     let mut escaped = String::with_capacity(text.len() + 8);
@@ -133,6 +133,12 @@ pub fn escape_controls(text: String) -> String {
 
 fn is_control(c: char) -> bool {
     c < ' ' || c == '\u{7f}'
+}
+
+/// Whether `text` holds a character that [`escape_controls`] rewrites. The check runs over
+/// bytes: every such character is ASCII, and no byte of a longer UTF-8 sequence is.
+pub fn has_controls(text: &str) -> bool {
+    text.bytes().any(|byte| byte < b' ' || byte == 0x7f)
 }
 
 /// Prefixes text that a spreadsheet would evaluate as a formula with `'`.

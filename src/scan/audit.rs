@@ -1,6 +1,8 @@
 //! Auditing one machine: load and read its hives, evaluate the rules, build its report rows.
 
+use std::borrow::Cow;
 use std::io;
+use std::sync::Arc;
 
 use indicatif::ProgressBar;
 
@@ -22,8 +24,8 @@ use crate::settings::{
 /// Who the rows of a report are about.
 #[derive(Clone, Debug, Default)]
 struct Identity {
-    machine: String,
-    computer_name: String,
+    machine: Arc<str>,
+    computer_name: Arc<str>,
 }
 
 /// Everything one machine (or the group of unplaced hives) contributes to the reports.
@@ -141,8 +143,8 @@ pub fn audit_machine(
         software: software.as_ref().and_then(|a| a.extraction.clone()),
     };
     let identity = Identity {
-        machine: machine.id.clone(),
-        computer_name: facts.computer_name().unwrap_or_default().to_string(),
+        machine: machine.id.as_str().into(),
+        computer_name: facts.computer_name().unwrap_or_default().into(),
     };
     let machine_hives: Vec<AuditedHive<'_>> = system.into_iter().chain(software).collect();
     let mut report = audit_users(
@@ -241,8 +243,8 @@ fn account_rows(user: &UserFacts, identity: &Identity) -> Vec<AccountRow> {
     let mut rows = Vec::new();
     for profile in user.profiles() {
         let base = AccountRow {
-            machine: identity.machine.clone(),
-            computer_name: identity.computer_name.clone(),
+            machine: identity.machine.to_string(),
+            computer_name: identity.computer_name.to_string(),
             user: user.user.clone().unwrap_or_default(),
             sid: user.sid.clone().unwrap_or_default(),
             profile_root: profile.root.key_path(),
@@ -312,8 +314,9 @@ impl MachineReport {
             return;
         };
         let sid = user.and_then(|u| u.sid.as_deref()).unwrap_or_default();
+        let labels = HiveLabels::new(hive, &self.identity, user_name, sid);
         for observation in &extraction.observations {
-            let mut row = setting_row(observation, hive, &self.identity, user_name, sid);
+            let mut row = setting_row(observation, &labels);
             if let Some(before) = &hive.before_logs {
                 mark_log_changes(&mut row, observation, before);
             }
@@ -322,12 +325,37 @@ impl MachineReport {
     }
 }
 
+/// The columns every `settings.csv` row of one hive shares, made once per hive.
+struct HiveLabels {
+    machine: Arc<str>,
+    computer_name: Arc<str>,
+    user: Arc<str>,
+    sid: Arc<str>,
+    hive_path: Arc<str>,
+    hive_type: &'static str,
+    hive_status: &'static str,
+}
+
+impl HiveLabels {
+    fn new(hive: &AuditedHive<'_>, identity: &Identity, user: &str, sid: &str) -> Self {
+        HiveLabels {
+            machine: identity.machine.clone(),
+            computer_name: identity.computer_name.clone(),
+            user: user.into(),
+            sid: sid.into(),
+            hive_path: hive.hive.evidence.display_path().into(),
+            hive_type: hive.hive.kind.label(),
+            hive_status: hive.state.label(),
+        }
+    }
+}
+
 fn hive_row(hive: &DiscoveredHive, state: &HiveState, identity: &Identity, user: &str) -> HiveRow {
     let header = hive.header.as_ref();
     HiveRow {
         path: hive.evidence.display_path(),
-        machine: identity.machine.clone(),
-        computer_name: identity.computer_name.clone(),
+        machine: identity.machine.to_string(),
+        computer_name: identity.computer_name.to_string(),
         user: user.to_string(),
         hive_type: hive.kind.label().to_string(),
         detected_by: hive.detected_by.label().to_string(),
@@ -358,13 +386,7 @@ fn listed_hive_row(hive: &DiscoveredHive, identity: &Identity, options: AuditOpt
     hive_row(hive, &load::assess(hive, options.recover), identity, "")
 }
 
-fn setting_row(
-    observation: &Observation,
-    hive: &AuditedHive<'_>,
-    identity: &Identity,
-    user: &str,
-    sid: &str,
-) -> SettingRow {
+fn setting_row(observation: &Observation, labels: &HiveLabels) -> SettingRow {
     let (value_type, note) = match &observation.lookup {
         Lookup::Present {
             raw_type, decoded, ..
@@ -372,20 +394,20 @@ fn setting_row(
             Decoded::Malformed(reason) => (type_name(*raw_type), format!("malformed: {reason}")),
             _ => (type_name(*raw_type), String::new()),
         },
-        Lookup::Error(error) => (String::new(), format!("unreadable: {error}")),
+        Lookup::Error(error) => (Cow::Borrowed(""), format!("unreadable: {error}")),
         _ => Default::default(),
     };
     SettingRow {
-        machine: identity.machine.clone(),
-        computer_name: identity.computer_name.clone(),
-        user: user.to_string(),
-        sid: sid.to_string(),
-        hive_path: hive.hive.evidence.display_path(),
-        hive_type: hive.hive.kind.label().to_string(),
-        hive_status: hive.state.label().to_string(),
-        setting: observation.setting.id.to_string(),
+        machine: labels.machine.clone(),
+        computer_name: labels.computer_name.clone(),
+        user: labels.user.clone(),
+        sid: labels.sid.clone(),
+        hive_path: labels.hive_path.clone(),
+        hive_type: labels.hive_type,
+        hive_status: labels.hive_status,
+        setting: observation.setting.id,
         key_path: observation.key_path.clone(),
-        value_name: observation.setting.value.to_string(),
+        value_name: observation.setting.value,
         value_type,
         value_data: value_data(&observation.lookup),
         present: observation.is_present(),
@@ -515,8 +537,8 @@ fn display(observation: &Observation) -> String {
 /// The `findings.csv` row of a fleet finding, reported on its client-side machine.
 pub fn fleet_finding_row(found: &FleetFinding) -> FindingRow {
     let identity = Identity {
-        machine: found.machine.clone(),
-        computer_name: found.computer_name.clone(),
+        machine: found.machine.as_str().into(),
+        computer_name: found.computer_name.as_str().into(),
     };
     finding_row(&found.finding, &identity)
 }
@@ -524,8 +546,8 @@ pub fn fleet_finding_row(found: &FleetFinding) -> FindingRow {
 fn finding_row(finding: &Finding, identity: &Identity) -> FindingRow {
     let rule = finding.rule;
     FindingRow {
-        machine: identity.machine.clone(),
-        computer_name: identity.computer_name.clone(),
+        machine: identity.machine.to_string(),
+        computer_name: identity.computer_name.to_string(),
         user: finding.user.clone().unwrap_or_default(),
         sid: finding.sid.clone().unwrap_or_default(),
         rule_id: rule.id.to_string(),

@@ -4,6 +4,7 @@
 //! of REG_BINARY, a number in a REG_SZ); all of them decode, and the stored type is kept for
 //! the report. Anything else is [`Decoded::Malformed`], never a silent 0.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Registry type codes as Windows defines them.
@@ -29,7 +30,7 @@ pub mod reg_type {
 }
 
 /// The name of a registry type code, as regedit shows it.
-pub fn type_name(code: u32) -> String {
+pub fn type_name(code: u32) -> Cow<'static, str> {
     let name = match code {
         reg_type::NONE => "REG_NONE",
         reg_type::SZ => "REG_SZ",
@@ -43,9 +44,9 @@ pub fn type_name(code: u32) -> String {
         9 => "REG_FULL_RESOURCE_DESCRIPTOR",
         10 => "REG_RESOURCE_REQUIREMENTS_LIST",
         reg_type::QWORD => "REG_QWORD",
-        other => return format!("0x{other:08x}"),
+        other => return Cow::Owned(format!("0x{other:08x}")),
     };
-    name.to_string()
+    Cow::Borrowed(name)
 }
 
 /// What a setting's data means once decoded.
@@ -185,10 +186,16 @@ fn utf16_strings(data: &[u8]) -> Vec<String> {
 
 /// Registry-style hex of raw data (`01,00,00,00`), for showing data that did not decode.
 pub fn hex(data: &[u8]) -> String {
-    data.iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(",")
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(data.len() * 3);
+    for (i, byte) in data.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+    }
+    text
 }
 
 #[cfg(test)]
@@ -248,6 +255,13 @@ mod tests {
             text(reg_type::DWORD, &[1, 0, 0, 0]),
             Decoded::Malformed(_)
         ));
+    }
+
+    #[test]
+    fn hex_separates_lower_case_byte_pairs_with_commas() {
+        assert_eq!(hex(&[]), "");
+        assert_eq!(hex(&[0x0f]), "0f");
+        assert_eq!(hex(&[0x01, 0xab, 0x00, 0xff]), "01,ab,00,ff");
     }
 
     #[test]
