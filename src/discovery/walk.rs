@@ -2,14 +2,17 @@
 //!
 //! Every entry becomes a regular file to sniff, a special file skipped from its metadata alone
 //! (a FIFO would block an `open`), or an unreadable entry (permission denied, symbolic-link
-//! loop, vanished). Symbolic links are followed; walkdir reports a link back to an ancestor as
-//! an error instead of looping. Entries come out sorted by path and each path once.
+//! loop, vanished). Symbolic links are followed; a link back to an ancestor is reported as an
+//! error instead of looped through. Directories are listed in parallel (a collection of a
+//! thousand machines has tens of thousands of folders, and listing them one after another
+//! would leave all but one core idle); entries come out sorted by path and each path once.
 
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use walkdir::{DirEntry, WalkDir};
+use ignore::{DirEntry, WalkBuilder, WalkState};
 
 /// One walked entry that is not a directory.
 #[derive(Debug)]
@@ -34,37 +37,56 @@ pub(super) enum Found {
     Unreadable(String),
 }
 
-/// Walks every input in turn; a path reached from two inputs is kept from the first. `stop`
-/// is asked between entries and ends the walk early when it says so.
+/// Walks every input in turn, each on as many threads as the current rayon pool has; a path
+/// reached from two inputs is kept from the first. `stop` is asked between entries and ends
+/// the walk early when it says so.
 pub(super) fn walk(
     inputs: &[PathBuf],
     exclude: &[PathBuf],
     stop: Option<fn() -> bool>,
 ) -> Vec<Entry> {
-    let excluded = Excluded::new(exclude);
+    let excluded = Arc::new(Excluded::new(exclude));
     let mut seen = HashSet::new();
     let mut entries = Vec::new();
     for input in inputs {
-        let root = layout_root(input);
-        let walker = WalkDir::new(input)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|entry| !excluded.contains(entry));
-        for item in walker {
-            if stop.is_some_and(|stop| stop()) {
-                return entries;
-            }
-            let Some(entry) = classify(item, input, &root) else {
-                continue;
-            };
-            if seen.insert(entry.path.clone()) {
-                entries.push(entry);
-            }
+        let walked = walk_input(input, &excluded, stop);
+        if stop.is_some_and(|stop| stop()) {
+            return entries;
         }
+        let mut walked: Vec<Entry> = walked
+            .into_iter()
+            .filter(|entry| seen.insert(entry.path.clone()))
+            .collect();
+        entries.append(&mut walked);
     }
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     entries
+}
+
+/// The entries below one input, in no particular order.
+fn walk_input(input: &Path, excluded: &Arc<Excluded>, stop: Option<fn() -> bool>) -> Vec<Entry> {
+    let root = layout_root(input);
+    let found = Mutex::new(Vec::new());
+    let excluded = Arc::clone(excluded);
+    WalkBuilder::new(input)
+        .standard_filters(false)
+        .follow_links(true)
+        .threads(rayon::current_num_threads())
+        .filter_entry(move |entry| !excluded.contains(entry))
+        .build_parallel()
+        .run(|| {
+            let (found, root) = (&found, &root);
+            Box::new(move |item| {
+                if stop.is_some_and(|stop| stop()) {
+                    return WalkState::Quit;
+                }
+                if let Some(entry) = classify(item, input, root) {
+                    found.lock().unwrap_or_else(|e| e.into_inner()).push(entry);
+                }
+                WalkState::Continue
+            })
+        });
+    found.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The folder whose layout applies to everything below `input`.
@@ -76,13 +98,13 @@ fn layout_root(input: &Path) -> PathBuf {
 }
 
 /// Turns one walker item into an entry; directories give none.
-fn classify(item: walkdir::Result<DirEntry>, input: &Path, root: &Path) -> Option<Entry> {
+fn classify(item: Result<DirEntry, ignore::Error>, input: &Path, root: &Path) -> Option<Entry> {
     let (path, found) = match item {
         Err(err) => (
-            err.path().unwrap_or(input).to_path_buf(),
+            error_path(&err).unwrap_or(input).to_path_buf(),
             Found::Unreadable(describe(&err)),
         ),
-        Ok(entry) if entry.file_type().is_dir() => return None,
+        Ok(entry) if entry.file_type().is_none_or(|t| t.is_dir()) => return None,
         Ok(entry) => {
             let found = found_file(&entry);
             (entry.into_path(), found)
@@ -97,8 +119,11 @@ fn classify(item: walkdir::Result<DirEntry>, input: &Path, root: &Path) -> Optio
 
 /// A non-directory entry, judged from its (followed) metadata without opening it.
 fn found_file(entry: &DirEntry) -> Found {
-    if !entry.file_type().is_file() {
-        return Found::Special(special_kind(entry.file_type()).to_string());
+    match entry.file_type() {
+        Some(file_type) if !file_type.is_file() => {
+            return Found::Special(special_kind(file_type).to_string());
+        }
+        _ => {}
     }
     match entry.metadata() {
         Ok(metadata) => Found::File(metadata.len()),
@@ -106,12 +131,31 @@ fn found_file(entry: &DirEntry) -> Found {
     }
 }
 
-fn describe(err: &walkdir::Error) -> String {
-    if let Some(ancestor) = err.loop_ancestor() {
-        return format!("symbolic link loop back to {}", ancestor.display());
+/// The path a walk error is about, looking through the walker's context wrappers.
+fn error_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
     }
-    err.io_error()
-        .map_or_else(|| err.to_string(), ToString::to_string)
+}
+
+/// The reason shown for an unreadable entry: the operating system's message, or the loop.
+fn describe(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::Loop { ancestor, .. } => {
+            format!("symbolic link loop back to {}", ancestor.display())
+        }
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => describe(err),
+        other => other
+            .io_error()
+            .map_or_else(|| other.to_string(), ToString::to_string),
+    }
 }
 
 #[cfg(unix)]
@@ -156,7 +200,7 @@ impl Excluded {
     }
 
     fn contains(&self, entry: &DirEntry) -> bool {
-        entry.file_type().is_dir()
+        entry.file_type().is_some_and(|t| t.is_dir())
             && self.names.contains(entry.file_name())
             && fs::canonicalize(entry.path()).is_ok_and(|path| self.canonical.contains(&path))
     }

@@ -63,12 +63,12 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
         exclude: vec![options.out.clone()],
         stop: Some(interrupt::interrupted),
     };
-    let collection = discovery::discover(&options.inputs, &discovery_options);
-    stop_if_interrupted()?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
         .build()
         .map_err(|e| ScanError::Setup(e.to_string()))?;
+    let collection = pool.install(|| discovery::discover(&options.inputs, &discovery_options));
+    stop_if_interrupted()?;
     let digests = match options.hash {
         true => pool.install(|| hashing::hash_collection(&collection)),
         false => Digests::new(),
