@@ -39,18 +39,35 @@ if [[ -z ${HIVEAUDIT:-} ]]; then
 fi
 [[ ${SKIP_PEERS:-} == 1 ]] || install_peers
 
+# timed COMMAND...: runs COMMAND (output discarded) and prints "wall user sys maxrss_kib",
+# with times to the tenth of a millisecond (/usr/bin/time gives only hundredths of a second;
+# it still measures the peak RSS, which a child forked from Python would overstate).
+timed() {
+  python3 - "$out/rss" "$@" <<'PY'
+import os, subprocess, sys, time
+rss_file, command = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+child = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss_file, *command],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, _, usage = os.wait4(child.pid, 0)
+wall = time.perf_counter() - start
+rss = open(rss_file).read().split()[-1]
+print(f"{wall:.4f} {usage.ru_utime:.4f} {usage.ru_stime:.4f} {rss}")
+PY
+}
+
 # measure LABEL COMMAND...: RUNS timed runs; one line "LABEL wall user sys rss" per run.
-# The page cache is warmed (every byte once) right before each tool: some hosts reclaim
-# page cache that stays idle for half a minute (DAMON proactive reclaim), so one warm-up at
-# the start would leave the later tools cold.
+# The page cache is warmed (every byte once) right before every run, untimed: some hosts
+# reclaim page cache that stays idle for half a minute (DAMON proactive reclaim, which judges
+# idleness per region of memory, so even pages a scan reads on every run can be dropped when
+# their neighbours are idle), and a tool that reads few pages would otherwise be timed
+# against the disk.
 measure() {
   local label=$1
   shift
-  find "$fleet" -type f -exec cat {} + >/dev/null
-  "$@" >/dev/null 2>&1 || true # one untimed run, so every tool starts equally warm
   for ((i = 0; i < runs; i++)); do
-    /usr/bin/time -f "$label %e %U %S %M" -o "$out/time" "$@" >/dev/null 2>&1 || true
-    cat "$out/time"
+    find "$fleet" -type f -exec cat {} + >/dev/null
+    echo "$label $(timed "$@")"
   done
 }
 
