@@ -14,6 +14,7 @@ use std::sync::Once;
 use nt_hive::{Hive, KeyNode, KeyValue, KeyValueData, NtHiveNameString};
 
 use super::base_block::{BASE_BLOCK_SIZE, BaseBlock, read_u32, read_u64};
+use super::pattern::{NamePattern, name_hash};
 
 /// Largest value this reader will copy out; policy and profile values are far smaller.
 pub const MAX_VALUE_SIZE: usize = 1 << 20;
@@ -319,6 +320,45 @@ impl<'h, 'a> Key<'h, 'a> {
         Ok(names)
     }
 
+    /// The names of the subkeys that `pattern` and then `accepts` admit, in stored order: the
+    /// same as filtering [`Key::subkey_names`] with `accepts`, for a `pattern` that admits at
+    /// least every name `accepts` does. Where the subkey list stores a hint per entry, only the
+    /// key nodes of the entries whose hint `pattern` admits are read.
+    pub fn subkey_names_matching(
+        &self,
+        pattern: &NamePattern,
+        accepts: impl Fn(&str) -> bool,
+    ) -> HiveResult<Vec<String>> {
+        let leaf = match self.hinted_leaf() {
+            Some(leaf) if self.has_children(20, 28) => leaf,
+            _ => {
+                let mut names = self.subkey_names()?;
+                names.retain(|name| accepts(name));
+                return Ok(names);
+            }
+        };
+        let mut names = Vec::new();
+        for index in 0..leaf.count {
+            let admitted = match leaf.hint(self.view.bytes, index) {
+                NameHint::Hash(hash) => pattern.may_hash_to(hash),
+                NameHint::Prefix(hint) => pattern.may_start_with(hint),
+            };
+            if !admitted {
+                continue;
+            }
+            let Some(node) = self.nth_subkey(index)? else {
+                break;
+            };
+            let name = node.name()?;
+            self.view.charge(name_bytes(&name).len())?;
+            let name = name.to_string_lossy();
+            if accepts(&name) {
+                names.push(name);
+            }
+        }
+        Ok(names)
+    }
+
     /// All subkeys, in stored order (at most [`MAX_SUBKEYS`]).
     pub fn subkeys(&self) -> HiveResult<Vec<Key<'h, 'a>>> {
         let mut keys = Vec::new();
@@ -575,15 +615,6 @@ fn prefix_order(hint: [u8; 4], name: &str) -> Option<Ordering> {
     None
 }
 
-/// The hash an `lh` subkey list stores for an ASCII name: each upper-cased character added to
-/// 37 times the running value.
-fn name_hash(name: &str) -> u32 {
-    name.bytes().fold(0u32, |hash, byte| {
-        hash.wrapping_mul(37)
-            .wrapping_add(u32::from(byte.to_ascii_uppercase()))
-    })
-}
-
 /// Case folding for registry names, which Windows compares case-insensitively.
 pub fn fold_case(name: &str) -> String {
     name.to_uppercase()
@@ -606,23 +637,70 @@ mod tests {
     use crate::fuzzing::build::{TestKey, build_hive};
     use crate::hive::base_block::{seal, write_u32};
 
-    /// A hive whose root has subkeys `Alpha` and `Beta` in a hash leaf (`lh`) with the hashes
-    /// Windows writes; returns it and the offset of each entry's stored hash.
-    fn hive_with_hash_leaf() -> (Vec<u8>, Vec<usize>) {
-        let mut hive = build_hive("SOFTWARE", &TestKey::new("ROOT").key("Alpha").key("Beta"));
-        let root = BASE_BLOCK_SIZE + read_u32(&hive, 36) as usize + 4;
-        let list = BASE_BLOCK_SIZE + read_u32(&hive, root + 28) as usize + 4;
+    /// Turns the root's subkey list into a hash leaf (`lh`) with the hashes Windows writes;
+    /// returns the offset of each entry's stored hash.
+    fn make_root_list_hashed(hive: &mut [u8]) -> Vec<usize> {
+        let root = BASE_BLOCK_SIZE + read_u32(hive, 36) as usize + 4;
+        let list = BASE_BLOCK_SIZE + read_u32(hive, root + 28) as usize + 4;
         hive[list..list + 2].copy_from_slice(b"lh");
         let count = usize::from(u16::from_le_bytes([hive[list + 2], hive[list + 3]]));
         let mut hashes = Vec::new();
         for entry in 0..count {
-            let nk = BASE_BLOCK_SIZE + read_u32(&hive, list + 4 + 8 * entry) as usize + 4;
+            let nk = root_entry(hive, entry);
             let length = usize::from(u16::from_le_bytes([hive[nk + 72], hive[nk + 73]]));
             let name = String::from_utf8(hive[nk + 76..nk + 76 + length].to_vec()).unwrap();
-            write_u32(&mut hive, list + 8 + 8 * entry, name_hash(&name));
+            write_u32(hive, list + 8 + 8 * entry, name_hash(&name));
             hashes.push(list + 8 + 8 * entry);
         }
+        hashes
+    }
+
+    /// The offset of the nk record of entry `entry` of the root's subkey list.
+    fn root_entry(hive: &[u8], entry: usize) -> usize {
+        let root = BASE_BLOCK_SIZE + read_u32(hive, 36) as usize + 4;
+        let list = BASE_BLOCK_SIZE + read_u32(hive, root + 28) as usize + 4;
+        BASE_BLOCK_SIZE + read_u32(hive, list + 4 + 8 * entry) as usize + 4
+    }
+
+    /// A hive whose root has subkeys `Alpha` and `Beta` in a hash leaf (`lh`) with the hashes
+    /// Windows writes; returns it and the offset of each entry's stored hash.
+    fn hive_with_hash_leaf() -> (Vec<u8>, Vec<usize>) {
+        let mut hive = build_hive("SOFTWARE", &TestKey::new("ROOT").key("Alpha").key("Beta"));
+        let hashes = make_root_list_hashed(&mut hive);
         (hive, hashes)
+    }
+
+    #[test]
+    fn pattern_enumeration_reads_only_admitted_key_nodes() {
+        // Stored order: 07, 1, 123, 42, 9, A1, Beta, x.
+        let names = ["1", "07", "42", "123", "A1", "x", "Beta", "9"];
+        let root_key = names
+            .iter()
+            .fold(TestKey::new("ROOT"), |key, name| key.key(name));
+        let digits = NamePattern::new(vec![vec![b'0'..=b'9'], vec![b'0'..=b'9'; 2]]);
+        let short_number = |name: &str| name.len() <= 2 && name.bytes().all(|b| b.is_ascii_digit());
+        for hashed in [false, true] {
+            let mut hive = build_hive("NTUSER", &root_key);
+            if hashed {
+                make_root_list_hashed(&mut hive);
+            }
+            let expected: Vec<String> = {
+                let view = HiveView::open(&hive).unwrap();
+                let mut all = view.root().unwrap().subkey_names().unwrap();
+                all.retain(|name| short_number(name));
+                all
+            };
+            assert_eq!(expected, ["07", "1", "42", "9"]);
+            for entry in [2, 5, 6, 7] {
+                let nk = root_entry(&hive, entry);
+                hive[nk..nk + 2].copy_from_slice(b"xx");
+            }
+            let view = HiveView::open(&hive).unwrap();
+            let root = view.root().unwrap();
+            assert!(root.subkey_names().is_err());
+            let found = root.subkey_names_matching(&digits, short_number).unwrap();
+            assert_eq!(found, expected, "hashed: {hashed}");
+        }
     }
 
     #[test]
