@@ -11,7 +11,7 @@ use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
-use nt_hive::{Hive, KeyNode, KeyValue, KeyValueData, NtHiveNameString};
+use nt_hive::{Hive, KeyNode, KeyValue, KeyValueData, KeyValues, NtHiveNameString};
 
 use super::base_block::{BASE_BLOCK_SIZE, BaseBlock, read_u32, read_u64};
 use super::pattern::{NamePattern, name_hash};
@@ -386,17 +386,23 @@ impl<'h, 'a> Key<'h, 'a> {
         Ok(found)
     }
 
-    /// The key's value list, walked once, so that any number of values can then be looked up
-    /// by name without visiting the list again (at most [`MAX_SUBKEYS`] entries).
+    /// The key's value list, walked on demand and at most once, so that any number of values
+    /// can be looked up by name without visiting an entry twice (at most [`MAX_SUBKEYS`]
+    /// entries).
     pub fn value_index(&self) -> HiveResult<ValueIndex<'h, 'a>> {
-        let mut entries = Vec::new();
-        self.for_each_value(|value| {
-            entries.push(value);
-            Ok(true)
-        })?;
+        let unread = match self
+            .has_children(36, 40)
+            .then(|| self.node.values())
+            .flatten()
+        {
+            Some(values) => Some(values?.take(MAX_SUBKEYS)),
+            None => None,
+        };
         Ok(ValueIndex {
             key: self.clone(),
-            entries,
+            read: Vec::new(),
+            unread,
+            failure: None,
         })
     }
 
@@ -519,18 +525,61 @@ impl<'h, 'a> Key<'h, 'a> {
     }
 }
 
-/// The value list of one key, walked once (see [`Key::value_index`]).
+/// The value list of one key, walked on demand (see [`Key::value_index`]).
 pub struct ValueIndex<'h, 'a> {
     key: Key<'h, 'a>,
-    entries: Vec<KeyValue<'h, &'a [u8]>>,
+    /// The entries walked so far, in stored order.
+    read: Vec<KeyValue<'h, &'a [u8]>>,
+    /// The rest of the list.
+    unread: Option<std::iter::Take<KeyValues<'h, &'a [u8]>>>,
+    /// Why the walk stopped early: a damaged entry, or the work budget spent.
+    failure: Option<HiveError>,
 }
 
 impl ValueIndex<'_, '_> {
     /// The value called `name` (any letter case; empty for the default value), if present.
-    pub fn get(&self, name: &str) -> HiveResult<Option<Value>> {
-        for value in &self.entries {
+    ///
+    /// The entries already walked are searched first; the walk then goes on only until the
+    /// value is found, so a key's later entries are never read for values found earlier.
+    /// Once the walk has failed, every value not found before the failure fails likewise.
+    pub fn get(&mut self, name: &str) -> HiveResult<Option<Value>> {
+        if let Some(at) = self.position_read(name)? {
+            return self.key.read_value(&self.read[at]).map(Some);
+        }
+        if let Some(failure) = &self.failure {
+            return Err(failure.clone());
+        }
+        match self.walk_to(name) {
+            Ok(found) => Ok(found),
+            Err(failure) => {
+                self.failure = Some(failure.clone());
+                Err(failure)
+            }
+        }
+    }
+
+    /// Where `name` is among the entries walked so far.
+    fn position_read(&self, name: &str) -> HiveResult<Option<usize>> {
+        for (at, value) in self.read.iter().enumerate() {
             if self.key.named(value, name)? {
-                return self.key.read_value(value).map(Some);
+                return Ok(Some(at));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Walks on until the value called `name`, keeping every entry passed.
+    fn walk_to(&mut self, name: &str) -> HiveResult<Option<Value>> {
+        while let Some(value) = self.unread.as_mut().and_then(Iterator::next) {
+            self.key.view.charge(0)?;
+            let value = value?;
+            let found = self.key.named(&value, name)?;
+            self.read.push(value);
+            if found {
+                return self
+                    .key
+                    .read_value(&self.read[self.read.len() - 1])
+                    .map(Some);
             }
         }
         Ok(None)
@@ -817,6 +866,26 @@ mod tests {
         assert_eq!(prefix_order(*b"8.0\0", "8.0"), None);
         assert_eq!(prefix_order(*b"8.0\0", "8.1"), Some(Ordering::Less));
         assert_eq!(prefix_order([0xe9, 0, 0, 0], "A"), None);
+    }
+
+    #[test]
+    fn value_lists_are_walked_only_as_far_as_lookups_need() {
+        let root_key = TestKey::new("ROOT")
+            .dword("First", 1)
+            .dword("Second", 2)
+            .dword("Third", 3);
+        let mut hive = build_hive("NTUSER", &root_key);
+        let root = BASE_BLOCK_SIZE + read_u32(&hive, 36) as usize + 4;
+        let list = BASE_BLOCK_SIZE + read_u32(&hive, root + 40) as usize + 4;
+        let third = BASE_BLOCK_SIZE + read_u32(&hive, list + 8) as usize + 4;
+        hive[third..third + 2].copy_from_slice(b"xx");
+        let view = HiveView::open(&hive).unwrap();
+        let mut index = view.root().unwrap().value_index().unwrap();
+        assert_eq!(index.get("second").unwrap().unwrap().data, 2u32.to_le_bytes());
+        assert_eq!(index.get("FIRST").unwrap().unwrap().data, 1u32.to_le_bytes());
+        let failure = index.get("Missing").unwrap_err();
+        assert_eq!(index.get("Third").unwrap_err(), failure);
+        assert_eq!(index.get("First").unwrap().unwrap().name, "First");
     }
 
     /// A hive whose root lists one subkey with a 255-character name 65,535 times: the list

@@ -321,13 +321,13 @@ impl<'h, 'a> KeyCache<'h, 'a> {
         Ok(found)
     }
 
-    /// The value list of `key`, found at `path`, walked on first use.
-    fn values(&mut self, path: &str, key: &Key<'h, 'a>) -> HiveResult<&ValueIndex<'h, 'a>> {
+    /// The value list of `key`, found at `path`, walked as far as lookups need it.
+    fn values(&mut self, path: &str, key: &Key<'h, 'a>) -> HiveResult<&mut ValueIndex<'h, 'a>> {
         let folded = fold_path(path);
         if !self.values.contains_key(&folded) {
             self.values.insert(folded.clone(), key.value_index()?);
         }
-        Ok(&self.values[&folded])
+        Ok(self.values.get_mut(&folded).expect("inserted above"))
     }
 }
 
