@@ -6,8 +6,10 @@
 pub mod base_block;
 pub mod filetime;
 pub mod kind;
+pub mod pattern;
 pub mod reader;
 
 pub use base_block::{BaseBlock, BaseBlockError, FileType};
 pub use kind::{DetectedBy, HiveKind};
+pub use pattern::NamePattern;
 pub use reader::{HiveError, HiveResult, HiveView, Key, Value, ValueIndex, guarded};

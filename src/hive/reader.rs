@@ -6,13 +6,15 @@
 //! [`guarded`] turns any remaining panic into an error, so one bad cell costs one lookup.
 
 use std::cell::Cell;
+use std::cmp::Ordering;
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
-use nt_hive::{Hive, KeyNode, KeyValue, KeyValueData, NtHiveNameString};
+use nt_hive::{Hive, KeyNode, KeyValue, KeyValueData, KeyValues, NtHiveNameString};
 
 use super::base_block::{BASE_BLOCK_SIZE, BaseBlock, read_u32, read_u64};
+use super::pattern::{NamePattern, name_hash};
 
 /// Largest value this reader will copy out; policy and profile values are far smaller.
 pub const MAX_VALUE_SIZE: usize = 1 << 20;
@@ -204,15 +206,19 @@ impl<'h, 'a> Key<'h, 'a> {
     /// The subkey called `name` (any letter case), if present.
     ///
     /// Found by binary search over the sorted subkey list, as Windows looks keys up: a key
-    /// that an unsorted (damaged) list hides from Windows is not found here either.
+    /// that an unsorted (damaged) list hides from Windows is not found here either. Where the
+    /// list stores a hint per entry, an ASCII name is looked up as Windows does, by the hints
+    /// first, so that only the key nodes the hints cannot rule out are read.
     pub fn subkey(&self, name: &str) -> HiveResult<Option<Key<'h, 'a>>> {
         if !self.has_children(20, 28) {
             return Ok(None);
         }
         self.view.charge(name.len())?;
         if name.is_ascii() {
-            if let Some(leaf) = self.hash_leaf() {
-                return self.find_by_hash(leaf, name);
+            match self.hinted_leaf() {
+                Some(leaf) if leaf.hashed => return self.find_by_hash(leaf, name),
+                Some(leaf) => return self.find_by_prefix(leaf, name),
+                None => {}
             }
         }
         match self.node.subkey(name) {
@@ -221,48 +227,87 @@ impl<'h, 'a> Key<'h, 'a> {
         }
     }
 
-    /// The entries of the key's subkey list when it is a single hash leaf (`lh`, written since
-    /// Windows XP): `(offset of the first entry, number of entries)`, bounds-checked.
-    fn hash_leaf(&self) -> Option<(usize, usize)> {
+    /// The key's subkey list when it is a single leaf with a hint per entry (`lf` since
+    /// Windows NT 4, `lh` since Windows XP), bounds-checked.
+    fn hinted_leaf(&self) -> Option<HintedLeaf> {
         let bytes = self.view.bytes;
         let nk = self.nk_offset()?;
         let cell = BASE_BLOCK_SIZE.checked_add(read_u32(bytes, nk + 28) as usize)?;
         let header = bytes.get(cell..cell.checked_add(8)?)?;
         let cell_size = i32::from_le_bytes(header[0..4].try_into().ok()?).checked_neg()?;
-        if &header[4..6] != b"lh" || cell_size <= 0 {
+        let hashed = match &header[4..6] {
+            b"lh" => true,
+            b"lf" => false,
+            _ => return None,
+        };
+        if cell_size <= 0 {
             return None;
         }
         let count = usize::from(u16::from_le_bytes([header[6], header[7]]));
         let end = (cell + 8).checked_add(count.checked_mul(8)?)?;
-        (end <= bytes.len() && end <= cell.checked_add(cell_size as usize)?)
-            .then_some((cell + 8, count))
+        (end <= bytes.len() && end <= cell.checked_add(cell_size as usize)?).then_some(HintedLeaf {
+            hashed,
+            entries: cell + 8,
+            count,
+        })
     }
 
     /// Looks `name` (ASCII) up in a hash leaf as Windows does: only entries whose stored hash
     /// matches are read and their names compared, so a miss reads no key cell at all.
-    fn find_by_hash(
-        &self,
-        (entries, count): (usize, usize),
-        name: &str,
-    ) -> HiveResult<Option<Key<'h, 'a>>> {
+    fn find_by_hash(&self, leaf: HintedLeaf, name: &str) -> HiveResult<Option<Key<'h, 'a>>> {
         let wanted = name_hash(name);
-        for index in 0..count {
-            if read_u32(self.view.bytes, entries + index * 8 + 4) != wanted {
+        for index in 0..leaf.count {
+            if leaf.hint(self.view.bytes, index) != NameHint::Hash(wanted) {
                 continue;
             }
-            self.view.charge(0)?;
-            let Some(subkeys) = self.node.subkeys() else {
+            let Some(node) = self.nth_subkey(index)? else {
                 return Ok(None);
             };
-            let Some(node) = subkeys?.nth(index) else {
-                return Ok(None);
-            };
-            let node = node?;
             if node.name()? == name {
                 return Ok(Some(self.wrap(node)));
             }
         }
         Ok(None)
+    }
+
+    /// Looks `name` (ASCII) up in a fast leaf by the binary search nt-hive does over the
+    /// names, but as Windows does it: where an entry's hint (the name's first characters)
+    /// already orders it against `name`, its key node is not read.
+    fn find_by_prefix(&self, leaf: HintedLeaf, name: &str) -> HiveResult<Option<Key<'h, 'a>>> {
+        let (mut left, mut right) = (0i64, leaf.count as i64 - 1);
+        while left <= right {
+            let mid = (left + right) / 2;
+            let order = match leaf.hint(self.view.bytes, mid as usize) {
+                NameHint::Prefix(hint) => prefix_order(hint, name),
+                NameHint::Hash(_) => None,
+            };
+            let order = match order {
+                Some(order) => order,
+                None => {
+                    let Some(node) = self.nth_subkey(mid as usize)? else {
+                        return Ok(None);
+                    };
+                    match node.name()?.partial_cmp(name) {
+                        Some(Ordering::Equal) => return Ok(Some(self.wrap(node))),
+                        order => order.unwrap_or(Ordering::Less),
+                    }
+                }
+            };
+            match order {
+                Ordering::Less => left = mid + 1,
+                _ => right = mid - 1,
+            }
+        }
+        Ok(None)
+    }
+
+    /// The key node of entry `index` of the subkey list, charged to the work budget.
+    fn nth_subkey(&self, index: usize) -> HiveResult<Option<KeyNode<'h, &'a [u8]>>> {
+        self.view.charge(0)?;
+        let Some(subkeys) = self.node.subkeys() else {
+            return Ok(None);
+        };
+        Ok(subkeys?.nth(index).transpose()?)
     }
 
     /// The names of all subkeys, in stored order (at most [`MAX_SUBKEYS`]).
@@ -272,6 +317,45 @@ impl<'h, 'a> Key<'h, 'a> {
             names.push(key.name()?);
             Ok(true)
         })?;
+        Ok(names)
+    }
+
+    /// The names of the subkeys that `pattern` and then `accepts` admit, in stored order: the
+    /// same as filtering [`Key::subkey_names`] with `accepts`, for a `pattern` that admits at
+    /// least every name `accepts` does. Where the subkey list stores a hint per entry, only the
+    /// key nodes of the entries whose hint `pattern` admits are read.
+    pub fn subkey_names_matching(
+        &self,
+        pattern: &NamePattern,
+        accepts: impl Fn(&str) -> bool,
+    ) -> HiveResult<Vec<String>> {
+        let leaf = match self.hinted_leaf() {
+            Some(leaf) if self.has_children(20, 28) => leaf,
+            _ => {
+                let mut names = self.subkey_names()?;
+                names.retain(|name| accepts(name));
+                return Ok(names);
+            }
+        };
+        let mut names = Vec::new();
+        for index in 0..leaf.count {
+            let admitted = match leaf.hint(self.view.bytes, index) {
+                NameHint::Hash(hash) => pattern.may_hash_to(hash),
+                NameHint::Prefix(hint) => pattern.may_start_with(hint),
+            };
+            if !admitted {
+                continue;
+            }
+            let Some(node) = self.nth_subkey(index)? else {
+                break;
+            };
+            let name = node.name()?;
+            self.view.charge(name_bytes(&name).len())?;
+            let name = name.to_string_lossy();
+            if accepts(&name) {
+                names.push(name);
+            }
+        }
         Ok(names)
     }
 
@@ -302,17 +386,23 @@ impl<'h, 'a> Key<'h, 'a> {
         Ok(found)
     }
 
-    /// The key's value list, walked once, so that any number of values can then be looked up
-    /// by name without visiting the list again (at most [`MAX_SUBKEYS`] entries).
+    /// The key's value list, walked on demand and at most once, so that any number of values
+    /// can be looked up by name without visiting an entry twice (at most [`MAX_SUBKEYS`]
+    /// entries).
     pub fn value_index(&self) -> HiveResult<ValueIndex<'h, 'a>> {
-        let mut entries = Vec::new();
-        self.for_each_value(|value| {
-            entries.push(value);
-            Ok(true)
-        })?;
+        let unread = match self
+            .has_children(36, 40)
+            .then(|| self.node.values())
+            .flatten()
+        {
+            Some(values) => Some(values?.take(MAX_SUBKEYS)),
+            None => None,
+        };
         Ok(ValueIndex {
             key: self.clone(),
-            entries,
+            read: Vec::new(),
+            unread,
+            failure: None,
         })
     }
 
@@ -442,18 +532,61 @@ impl<'h, 'a> Key<'h, 'a> {
     }
 }
 
-/// The value list of one key, walked once (see [`Key::value_index`]).
+/// The value list of one key, walked on demand (see [`Key::value_index`]).
 pub struct ValueIndex<'h, 'a> {
     key: Key<'h, 'a>,
-    entries: Vec<KeyValue<'h, &'a [u8]>>,
+    /// The entries walked so far, in stored order.
+    read: Vec<KeyValue<'h, &'a [u8]>>,
+    /// The rest of the list.
+    unread: Option<std::iter::Take<KeyValues<'h, &'a [u8]>>>,
+    /// Why the walk stopped early: a damaged entry, or the work budget spent.
+    failure: Option<HiveError>,
 }
 
 impl ValueIndex<'_, '_> {
     /// The value called `name` (any letter case; empty for the default value), if present.
-    pub fn get(&self, name: &str) -> HiveResult<Option<Value>> {
-        for value in &self.entries {
+    ///
+    /// The entries already walked are searched first; the walk then goes on only until the
+    /// value is found, so a key's later entries are never read for values found earlier.
+    /// Once the walk has failed, every value not found before the failure fails likewise.
+    pub fn get(&mut self, name: &str) -> HiveResult<Option<Value>> {
+        if let Some(at) = self.position_read(name)? {
+            return self.key.read_value(&self.read[at]).map(Some);
+        }
+        if let Some(failure) = &self.failure {
+            return Err(failure.clone());
+        }
+        match self.walk_to(name) {
+            Ok(found) => Ok(found),
+            Err(failure) => {
+                self.failure = Some(failure.clone());
+                Err(failure)
+            }
+        }
+    }
+
+    /// Where `name` is among the entries walked so far.
+    fn position_read(&self, name: &str) -> HiveResult<Option<usize>> {
+        for (at, value) in self.read.iter().enumerate() {
             if self.key.named(value, name)? {
-                return self.key.read_value(value).map(Some);
+                return Ok(Some(at));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Walks on until the value called `name`, keeping every entry passed.
+    fn walk_to(&mut self, name: &str) -> HiveResult<Option<Value>> {
+        while let Some(value) = self.unread.as_mut().and_then(Iterator::next) {
+            self.key.view.charge(0)?;
+            let value = value?;
+            let found = self.key.named(&value, name)?;
+            self.read.push(value);
+            if found {
+                return self
+                    .key
+                    .read_value(&self.read[self.read.len() - 1])
+                    .map(Some);
             }
         }
         Ok(None)
@@ -483,13 +616,59 @@ fn name_bytes<'n>(name: &NtHiveNameString<'n>) -> &'n [u8] {
     }
 }
 
-/// The hash an `lh` subkey list stores for an ASCII name: each upper-cased character added to
-/// 37 times the running value.
-fn name_hash(name: &str) -> u32 {
-    name.bytes().fold(0u32, |hash, byte| {
-        hash.wrapping_mul(37)
-            .wrapping_add(u32::from(byte.to_ascii_uppercase()))
-    })
+/// A subkey list that is one leaf storing, beside each key node's offset, a hint of its name.
+#[derive(Clone, Copy)]
+struct HintedLeaf {
+    /// `lh` (a hash of the name) rather than `lf` (the name's first characters).
+    hashed: bool,
+    /// Offset of the first entry.
+    entries: usize,
+    /// Number of entries.
+    count: usize,
+}
+
+impl HintedLeaf {
+    /// The hint stored in entry `index`.
+    fn hint(self, bytes: &[u8], index: usize) -> NameHint {
+        let at = self.entries + index * 8 + 4;
+        if self.hashed {
+            NameHint::Hash(read_u32(bytes, at))
+        } else {
+            NameHint::Prefix([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+        }
+    }
+}
+
+/// What a subkey list entry tells of its key's name without the key node being read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NameHint {
+    /// `lh`: [`name_hash`] of the name.
+    Hash(u32),
+    /// `lf`: the name's first four characters as stored, zero-padded; a zero also ends the
+    /// hint where Windows could not store a character in one byte.
+    Prefix([u8; 4]),
+}
+
+/// How a name whose `lf` hint is `hint` orders against `name` (ASCII), compared as nt-hive
+/// compares names (upper-cased, character by character), when the hint alone decides it:
+/// at an ASCII character of the hint that differs from `name`'s, or where `name` ends first.
+/// `None` when the key node must be read: the hint ended, agreed, or held a non-ASCII byte.
+fn prefix_order(hint: [u8; 4], name: &str) -> Option<Ordering> {
+    for (index, &stored) in hint.iter().enumerate() {
+        if stored == 0 || !stored.is_ascii() {
+            return None;
+        }
+        let Some(&wanted) = name.as_bytes().get(index) else {
+            return Some(Ordering::Greater);
+        };
+        let order = stored
+            .to_ascii_uppercase()
+            .cmp(&wanted.to_ascii_uppercase());
+        if order != Ordering::Equal {
+            return Some(order);
+        }
+    }
+    None
 }
 
 /// Case folding for registry names, which Windows compares case-insensitively.
@@ -514,23 +693,70 @@ mod tests {
     use crate::fuzzing::build::{TestKey, build_hive};
     use crate::hive::base_block::{seal, write_u32};
 
-    /// A hive whose root has subkeys `Alpha` and `Beta` in a hash leaf (`lh`) with the hashes
-    /// Windows writes; returns it and the offset of each entry's stored hash.
-    fn hive_with_hash_leaf() -> (Vec<u8>, Vec<usize>) {
-        let mut hive = build_hive("SOFTWARE", &TestKey::new("ROOT").key("Alpha").key("Beta"));
-        let root = BASE_BLOCK_SIZE + read_u32(&hive, 36) as usize + 4;
-        let list = BASE_BLOCK_SIZE + read_u32(&hive, root + 28) as usize + 4;
+    /// Turns the root's subkey list into a hash leaf (`lh`) with the hashes Windows writes;
+    /// returns the offset of each entry's stored hash.
+    fn make_root_list_hashed(hive: &mut [u8]) -> Vec<usize> {
+        let root = BASE_BLOCK_SIZE + read_u32(hive, 36) as usize + 4;
+        let list = BASE_BLOCK_SIZE + read_u32(hive, root + 28) as usize + 4;
         hive[list..list + 2].copy_from_slice(b"lh");
         let count = usize::from(u16::from_le_bytes([hive[list + 2], hive[list + 3]]));
         let mut hashes = Vec::new();
         for entry in 0..count {
-            let nk = BASE_BLOCK_SIZE + read_u32(&hive, list + 4 + 8 * entry) as usize + 4;
+            let nk = root_entry(hive, entry);
             let length = usize::from(u16::from_le_bytes([hive[nk + 72], hive[nk + 73]]));
             let name = String::from_utf8(hive[nk + 76..nk + 76 + length].to_vec()).unwrap();
-            write_u32(&mut hive, list + 8 + 8 * entry, name_hash(&name));
+            write_u32(hive, list + 8 + 8 * entry, name_hash(&name));
             hashes.push(list + 8 + 8 * entry);
         }
+        hashes
+    }
+
+    /// The offset of the nk record of entry `entry` of the root's subkey list.
+    fn root_entry(hive: &[u8], entry: usize) -> usize {
+        let root = BASE_BLOCK_SIZE + read_u32(hive, 36) as usize + 4;
+        let list = BASE_BLOCK_SIZE + read_u32(hive, root + 28) as usize + 4;
+        BASE_BLOCK_SIZE + read_u32(hive, list + 4 + 8 * entry) as usize + 4
+    }
+
+    /// A hive whose root has subkeys `Alpha` and `Beta` in a hash leaf (`lh`) with the hashes
+    /// Windows writes; returns it and the offset of each entry's stored hash.
+    fn hive_with_hash_leaf() -> (Vec<u8>, Vec<usize>) {
+        let mut hive = build_hive("SOFTWARE", &TestKey::new("ROOT").key("Alpha").key("Beta"));
+        let hashes = make_root_list_hashed(&mut hive);
         (hive, hashes)
+    }
+
+    #[test]
+    fn pattern_enumeration_reads_only_admitted_key_nodes() {
+        // Stored order: 07, 1, 123, 42, 9, A1, Beta, x.
+        let names = ["1", "07", "42", "123", "A1", "x", "Beta", "9"];
+        let root_key = names
+            .iter()
+            .fold(TestKey::new("ROOT"), |key, name| key.key(name));
+        let digits = NamePattern::new(vec![vec![b'0'..=b'9'], vec![b'0'..=b'9'; 2]]);
+        let short_number = |name: &str| name.len() <= 2 && name.bytes().all(|b| b.is_ascii_digit());
+        for hashed in [false, true] {
+            let mut hive = build_hive("NTUSER", &root_key);
+            if hashed {
+                make_root_list_hashed(&mut hive);
+            }
+            let expected: Vec<String> = {
+                let view = HiveView::open(&hive).unwrap();
+                let mut all = view.root().unwrap().subkey_names().unwrap();
+                all.retain(|name| short_number(name));
+                all
+            };
+            assert_eq!(expected, ["07", "1", "42", "9"]);
+            for entry in [2, 5, 6, 7] {
+                let nk = root_entry(&hive, entry);
+                hive[nk..nk + 2].copy_from_slice(b"xx");
+            }
+            let view = HiveView::open(&hive).unwrap();
+            let root = view.root().unwrap();
+            assert!(root.subkey_names().is_err());
+            let found = root.subkey_names_matching(&digits, short_number).unwrap();
+            assert_eq!(found, expected, "hashed: {hashed}");
+        }
     }
 
     #[test]
@@ -566,6 +792,107 @@ mod tests {
         assert_eq!(name_hash("Software"), name_hash("SOFTWARE"));
         assert_eq!(name_hash("A"), 0x41);
         assert_eq!(name_hash("ab"), 0x41 * 37 + 0x42);
+    }
+
+    /// Names whose hints tie, differ only in case, end inside or after the hint.
+    const FAST_LEAF_NAMES: &[&str] = &[
+        "16.0",
+        "8.0",
+        "A",
+        "Ab",
+        "abc",
+        "ABCD",
+        "abcde",
+        "Abcdf",
+        "Common",
+        "Commons",
+        "Outlook",
+        "Policies",
+        "Software",
+        "SoftwareX",
+        "Zz",
+        "_x",
+        "~",
+    ];
+
+    #[test]
+    fn fast_leaf_lookups_find_what_the_name_search_finds() {
+        let root_key = FAST_LEAF_NAMES
+            .iter()
+            .fold(TestKey::new("ROOT"), |key, name| key.key(name));
+        let hive = build_hive("NTUSER", &root_key);
+        let view = HiveView::open(&hive).unwrap();
+        let root = view.root().unwrap();
+        assert!(root.hinted_leaf().is_some_and(|leaf| !leaf.hashed));
+        let mut wanted: Vec<String> = ["", "0", "16", "16.00", "Abc", "Abcc", "Commo", "Zzz"]
+            .map(String::from)
+            .to_vec();
+        for name in FAST_LEAF_NAMES {
+            wanted.extend([name.to_string(), name.to_lowercase(), name.to_uppercase()]);
+            wanted.push(format!("{name}~"));
+        }
+        for name in &wanted {
+            let by_hint = root.subkey(name).unwrap().map(|k| k.name().unwrap());
+            let by_name = root
+                .node
+                .subkey(name)
+                .map(|k| k.unwrap().name().unwrap().to_string_lossy());
+            assert_eq!(by_hint, by_name, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn fast_leaf_lookups_read_only_the_key_nodes_hints_cannot_order() {
+        let names = ["Alpha", "Beta", "Delta", "Gamma", "Omega"];
+        let root_key = names
+            .iter()
+            .fold(TestKey::new("ROOT"), |key, name| key.key(name));
+        let mut hive = build_hive("NTUSER", &root_key);
+        let root = BASE_BLOCK_SIZE + read_u32(&hive, 36) as usize + 4;
+        let list = BASE_BLOCK_SIZE + read_u32(&hive, root + 28) as usize + 4;
+        // The binary search for Omega passes Delta and Gamma, whose hints order them.
+        for entry in [2, 3] {
+            let nk = BASE_BLOCK_SIZE + read_u32(&hive, list + 4 + 8 * entry) as usize + 4;
+            hive[nk..nk + 2].copy_from_slice(b"xx");
+        }
+        let view = HiveView::open(&hive).unwrap();
+        let root = view.root().unwrap();
+        assert!(root.node.subkey("Omega").unwrap().is_err());
+        assert_eq!(
+            root.subkey("omega").unwrap().unwrap().name().unwrap(),
+            "Omega"
+        );
+    }
+
+    #[test]
+    fn prefix_hints_order_only_where_they_differ() {
+        assert_eq!(prefix_order(*b"Soft", "SOFTWARE"), None);
+        assert_eq!(prefix_order(*b"Soft", "Sof"), Some(Ordering::Greater));
+        assert_eq!(prefix_order(*b"Poli", "Software"), Some(Ordering::Less));
+        assert_eq!(prefix_order(*b"_x\0\0", "A"), Some(Ordering::Greater));
+        assert_eq!(prefix_order(*b"8.0\0", "8.0"), None);
+        assert_eq!(prefix_order(*b"8.0\0", "8.1"), Some(Ordering::Less));
+        assert_eq!(prefix_order([0xe9, 0, 0, 0], "A"), None);
+    }
+
+    #[test]
+    fn value_lists_are_walked_only_as_far_as_lookups_need() {
+        let root_key = TestKey::new("ROOT")
+            .dword("First", 1)
+            .dword("Second", 2)
+            .dword("Third", 3);
+        let mut hive = build_hive("NTUSER", &root_key);
+        let root = BASE_BLOCK_SIZE + read_u32(&hive, 36) as usize + 4;
+        let list = BASE_BLOCK_SIZE + read_u32(&hive, root + 40) as usize + 4;
+        let third = BASE_BLOCK_SIZE + read_u32(&hive, list + 8) as usize + 4;
+        hive[third..third + 2].copy_from_slice(b"xx");
+        let view = HiveView::open(&hive).unwrap();
+        let mut index = view.root().unwrap().value_index().unwrap();
+        assert_eq!(index.get("second").unwrap().unwrap().data, 2u32.to_le_bytes());
+        assert_eq!(index.get("FIRST").unwrap().unwrap().data, 1u32.to_le_bytes());
+        let failure = index.get("Missing").unwrap_err();
+        assert_eq!(index.get("Third").unwrap_err(), failure);
+        assert_eq!(index.get("First").unwrap().unwrap().name, "First");
     }
 
     /// A hive whose root lists one subkey with a 255-character name 65,535 times: the list

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::hive::{HiveKind, HiveResult, HiveView, Key, ValueIndex, guarded};
+use crate::hive::{HiveKind, HiveResult, HiveView, Key, NamePattern, ValueIndex, guarded};
 
 use super::catalogue::{self, SELECT_CURRENT, Setting, ValueKind};
 use super::decode::{self, Decoded};
@@ -278,11 +278,10 @@ fn enumerate(
     let Some(key) = keys.key(prefix)? else {
         return Ok(Vec::new());
     };
-    let names = key.subkey_names()?;
-    Ok(names
-        .into_iter()
-        .filter(|name| placeholder.accepts(name))
-        .collect())
+    match placeholder.pattern() {
+        Some(pattern) => key.subkey_names_matching(&pattern, |name| placeholder.accepts(name)),
+        None => key.subkey_names(),
+    }
 }
 
 /// The keys and value lists of one hive looked up so far, by path in upper case.
@@ -322,13 +321,13 @@ impl<'h, 'a> KeyCache<'h, 'a> {
         Ok(found)
     }
 
-    /// The value list of `key`, found at `path`, walked on first use.
-    fn values(&mut self, path: &str, key: &Key<'h, 'a>) -> HiveResult<&ValueIndex<'h, 'a>> {
+    /// The value list of `key`, found at `path`, walked as far as lookups need it.
+    fn values(&mut self, path: &str, key: &Key<'h, 'a>) -> HiveResult<&mut ValueIndex<'h, 'a>> {
         let folded = fold_path(path);
         if !self.values.contains_key(&folded) {
             self.values.insert(folded.clone(), key.value_index()?);
         }
-        Ok(&self.values[&folded])
+        Ok(self.values.get_mut(&folded).expect("inserted above"))
     }
 }
 
@@ -364,6 +363,38 @@ impl Placeholder {
             Placeholder::Zone => matches!(name, "0" | "1" | "2" | "3" | "4"),
         }
     }
+
+    /// The names it stands for as a pattern over subkey list hints; `None` for any name.
+    fn pattern(self) -> Option<NamePattern> {
+        match self {
+            Placeholder::Any => None,
+            Placeholder::OfficeVersion => Some(office_version_pattern()),
+            Placeholder::Zone => Some(NamePattern::new(vec![vec![b'0'..=b'4']])),
+        }
+    }
+}
+
+/// The subkeys of `key` that are Office versions ([`is_office_version`]), in stored order;
+/// where the subkey list stores name hints, only the key nodes they admit are read.
+pub fn office_versions(key: &Key<'_, '_>) -> HiveResult<Vec<String>> {
+    key.subkey_names_matching(&office_version_pattern(), is_office_version)
+}
+
+/// The names [`is_office_version`] accepts: one to three digits, a dot, one to three digits.
+fn office_version_pattern() -> NamePattern {
+    let shape = |major, minor| {
+        [
+            vec![b'0'..=b'9'; major],
+            vec![b'.'..=b'.'],
+            vec![b'0'..=b'9'; minor],
+        ]
+        .concat()
+    };
+    NamePattern::new(
+        (1..=3)
+            .flat_map(|major| (1..=3).map(move |minor| shape(major, minor)))
+            .collect(),
+    )
 }
 
 /// `11.0`, `16.0`: digits, a dot, digits.
@@ -430,6 +461,76 @@ mod tests {
         }
         for bad in ["Common", "16", "16.0.1", ".0", "a.0", ""] {
             assert!(!is_office_version(bad), "{bad}");
+        }
+    }
+
+    /// A name's `lf` hint: its first four characters, zero-padded.
+    fn hint(name: &str) -> [u8; 4] {
+        let mut hint = [0; 4];
+        for (slot, byte) in hint.iter_mut().zip(name.bytes()) {
+            *slot = byte;
+        }
+        hint
+    }
+
+    /// Windows' `lh` hash of an ASCII name.
+    fn hash(name: &str) -> u32 {
+        name.bytes().fold(0u32, |h, byte| {
+            h.wrapping_mul(37)
+                .wrapping_add(u32::from(byte.to_ascii_uppercase()))
+        })
+    }
+
+    #[test]
+    fn every_office_version_passes_the_hint_pattern() {
+        let pattern = office_version_pattern();
+        let parts: Vec<String> = (0..10)
+            .map(|n| n.to_string())
+            .chain((0..100).map(|n| format!("{n:02}")))
+            .chain((0..1000).map(|n| format!("{n:03}")))
+            .collect();
+        for major in &parts {
+            for minor in &parts {
+                let name = format!("{major}.{minor}");
+                assert!(is_office_version(&name), "{name}");
+                assert!(pattern.may_hash_to(hash(&name)), "{name}");
+                assert!(pattern.may_start_with(hint(&name)), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn other_office_subkeys_are_ruled_out_by_their_hints() {
+        let pattern = office_version_pattern();
+        for name in [
+            "Common",
+            "Outlook",
+            "16",
+            "x.0",
+            "16,0",
+            "ClickToRun",
+            "Lync",
+            "16.0.1",
+        ] {
+            assert!(!pattern.may_hash_to(hash(name)), "{name}");
+        }
+        for name in [
+            "Common",
+            "Outlook",
+            "16",
+            "x.0",
+            "16,0",
+            "ClickToRun",
+            "Lync",
+        ] {
+            assert!(!pattern.may_start_with(hint(name)), "{name}");
+        }
+        let zones = Placeholder::Zone.pattern().unwrap();
+        for zone in ["0", "1", "2", "3", "4"] {
+            assert!(zones.may_hash_to(hash(zone)) && zones.may_start_with(hint(zone)));
+        }
+        for other in ["5", "00", "Zones", "Lockdown_Zones"] {
+            assert!(!zones.may_hash_to(hash(other)) && !zones.may_start_with(hint(other)));
         }
     }
 

@@ -11,7 +11,7 @@
 use crate::hive::{HiveResult, HiveView, Key, guarded};
 
 use super::decode::{self, Decoded, reg_type};
-use super::extract::is_office_version;
+use super::extract::office_versions;
 
 /// Where Outlook 2003-2010 keep their profiles.
 const WMS_ROOT: &str =
@@ -225,17 +225,12 @@ pub fn read(view: &HiveView<'_>) -> Vec<Profile> {
 /// The Windows Messaging Subsystem root, then one root per Office version key present.
 fn roots(view: &HiveView<'_>) -> Vec<ProfileRoot> {
     let versions = guarded(|| match view.key(OFFICE_KEY)? {
-        Some(office) => office.subkey_names(),
+        Some(office) => office_versions(&office),
         None => Ok(Vec::new()),
     })
     .unwrap_or_default();
     std::iter::once(ProfileRoot::WindowsMessaging)
-        .chain(
-            versions
-                .into_iter()
-                .filter(|v| is_office_version(v))
-                .map(ProfileRoot::Office),
-        )
+        .chain(versions.into_iter().map(ProfileRoot::Office))
         .collect()
 }
 

@@ -1,10 +1,12 @@
 //! Subkey lookups on real hives: every subkey that enumeration lists is found by name (hash
 //! leaves are searched by their stored hashes, other lists by binary search), in any letter
-//! case, and names that are not there are not found.
+//! case, and names that are not there are not found. Office versions enumerated through the
+//! lists' name hints are those that filtering every name finds.
 
 use std::path::Path;
 
 use hiveaudit::hive::{HiveView, Key};
+use hiveaudit::settings::extract::{is_office_version, office_versions};
 use libtest_mimic::Failed;
 
 /// Hives from several Windows versions, with large and small subkey lists.
@@ -60,6 +62,13 @@ fn check_subkeys(hive: &str, key: &Key<'_, '_>) -> Result<usize, Failed> {
                 return Err(format!("{hive}: {spelling:?} found {found_name:?}").into());
             }
         }
+    }
+    let versions: Vec<&String> = names.iter().filter(|n| is_office_version(n)).collect();
+    let by_hints = office_versions(key).map_err(|e| format!("{hive}: {e}"))?;
+    if by_hints.iter().ne(versions.iter().copied()) {
+        return Err(
+            format!("{hive}: versions {by_hints:?} by hints, {versions:?} by names").into(),
+        );
     }
     let absent = format!("{}~not-a-key", names.first().map_or("x", String::as_str));
     if key.subkey(&absent).ok().flatten().is_some() {
