@@ -888,8 +888,14 @@ mod tests {
         hive[third..third + 2].copy_from_slice(b"xx");
         let view = HiveView::open(&hive).unwrap();
         let mut index = view.root().unwrap().value_index().unwrap();
-        assert_eq!(index.get("second").unwrap().unwrap().data, 2u32.to_le_bytes());
-        assert_eq!(index.get("FIRST").unwrap().unwrap().data, 1u32.to_le_bytes());
+        assert_eq!(
+            index.get("second").unwrap().unwrap().data,
+            2u32.to_le_bytes()
+        );
+        assert_eq!(
+            index.get("FIRST").unwrap().unwrap().data,
+            1u32.to_le_bytes()
+        );
         let failure = index.get("Missing").unwrap_err();
         assert_eq!(index.get("Third").unwrap_err(), failure);
         assert_eq!(index.get("First").unwrap().unwrap().name, "First");

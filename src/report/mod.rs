@@ -57,13 +57,22 @@ impl Reports {
     /// Completes all five files, then moves each into the report directory, replacing the
     /// previous run's reports, and removes the staging directory.
     pub fn finish(self) -> io::Result<()> {
-        let done = [
-            self.hives.finish()?,
-            self.machines.finish()?,
-            self.settings.finish()?,
-            self.findings.finish()?,
-            self.accounts.finish()?,
-        ];
+        // Each file is flushed and synced on its own thread: the waits for the disk overlap.
+        let done = std::thread::scope(|scope| {
+            let finishing = [
+                scope.spawn(|| self.hives.finish()),
+                scope.spawn(|| self.machines.finish()),
+                scope.spawn(|| self.settings.finish()),
+                scope.spawn(|| self.findings.finish()),
+                scope.spawn(|| self.accounts.finish()),
+            ];
+            finishing.map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+        });
+        let done = done.into_iter().collect::<io::Result<Vec<_>>>()?;
         let target = self.staging.target.clone();
         for file in done {
             let name = file.file_name().expect("report files have names");
