@@ -4,7 +4,7 @@
 //! "not set" is reported as such. Placeholder segments are expanded from the hive itself.
 //! Each lookup runs guarded: a damaged cell costs that one observation, not the hive.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::hive::{HiveKind, HiveResult, HiveView, Key, NamePattern, ValueIndex, guarded};
 
@@ -287,16 +287,19 @@ fn enumerate(
 /// The keys and value lists of one hive looked up so far, by path in upper case.
 struct KeyCache<'h, 'a> {
     view: &'h HiveView<'a>,
-    keys: HashMap<String, Option<Key<'h, 'a>>>,
-    values: HashMap<String, ValueIndex<'h, 'a>>,
+    keys: FxHashMap<String, Option<Key<'h, 'a>>>,
+    values: FxHashMap<String, ValueIndex<'h, 'a>>,
+    /// Reused for folding the path of each lookup, so that a cache hit allocates nothing.
+    folded: String,
 }
 
 impl<'h, 'a> KeyCache<'h, 'a> {
     fn new(view: &'h HiveView<'a>) -> Self {
         KeyCache {
             view,
-            keys: HashMap::new(),
-            values: HashMap::new(),
+            keys: FxHashMap::default(),
+            values: FxHashMap::default(),
+            folded: String::new(),
         }
     }
 
@@ -305,8 +308,8 @@ impl<'h, 'a> KeyCache<'h, 'a> {
     /// fails again, and costs that one setting, each time it is asked for.
     fn key(&mut self, path: &str) -> HiveResult<Option<Key<'h, 'a>>> {
         let path = path.trim_matches('\\');
-        let folded = fold_path(path);
-        if let Some(found) = self.keys.get(&folded) {
+        fold_path_into(&mut self.folded, path);
+        if let Some(found) = self.keys.get(&self.folded) {
             return Ok(found.clone());
         }
         let found = match path.rsplit_once('\\') {
@@ -317,23 +320,37 @@ impl<'h, 'a> KeyCache<'h, 'a> {
                 None => None,
             },
         };
-        self.keys.insert(folded, found.clone());
+        self.keys.insert(fold_path(path), found.clone());
         Ok(found)
     }
 
     /// The value list of `key`, found at `path`, walked as far as lookups need it.
     fn values(&mut self, path: &str, key: &Key<'h, 'a>) -> HiveResult<&mut ValueIndex<'h, 'a>> {
-        let folded = fold_path(path);
-        if !self.values.contains_key(&folded) {
-            self.values.insert(folded.clone(), key.value_index()?);
+        fold_path_into(&mut self.folded, path);
+        if !self.values.contains_key(&self.folded) {
+            self.values.insert(self.folded.clone(), key.value_index()?);
         }
-        Ok(self.values.get_mut(&folded).expect("inserted above"))
+        Ok(self.values.get_mut(&self.folded).expect("inserted above"))
     }
 }
 
 /// The cache key of a key path: without outer backslashes, in upper case.
 fn fold_path(path: &str) -> String {
-    path.trim_matches('\\').to_uppercase()
+    let mut folded = String::new();
+    fold_path_into(&mut folded, path);
+    folded
+}
+
+/// [`fold_path`] into a reused buffer.
+fn fold_path_into(folded: &mut String, path: &str) {
+    let path = path.trim_matches('\\');
+    folded.clear();
+    if path.is_ascii() {
+        folded.push_str(path);
+        folded.make_ascii_uppercase();
+    } else {
+        folded.push_str(&path.to_uppercase());
+    }
 }
 
 fn join(left: &str, right: &str) -> String {
