@@ -58,13 +58,14 @@ impl Evidence {
             .unwrap_or_default()
     }
 
-    /// Reads at most `limit` bytes from the start: enough to sniff a header without mapping.
-    pub fn read_prefix(&self, limit: usize) -> io::Result<Vec<u8>> {
-        let (file, _) = open_regular(self.path())?;
+    /// Reads at most `limit` bytes from the start (enough to sniff a header without mapping)
+    /// and returns them with the file's size, both from one open.
+    pub fn read_prefix(&self, limit: usize) -> io::Result<(Vec<u8>, u64)> {
+        let (file, metadata) = open_regular(self.path())?;
         advise_no_read_ahead(&file);
         let mut buffer = Vec::with_capacity(limit);
         file.take(limit as u64).read_to_end(&mut buffer)?;
-        Ok(buffer)
+        Ok((buffer, metadata.len()))
     }
 
     /// The SHA-256 of the whole content, as 64 lower-case hex digits, read front to back in
@@ -200,7 +201,7 @@ mod tests {
         let path = dir.path().join("hive");
         std::fs::write(&path, b"regf and more").unwrap();
         let evidence = Evidence::File(path);
-        assert_eq!(evidence.read_prefix(4).unwrap(), b"regf");
+        assert_eq!(evidence.read_prefix(4).unwrap(), (b"regf".to_vec(), 13));
         assert_eq!(&*evidence.open(Access::Lookups).unwrap(), b"regf and more");
         assert_eq!(evidence.file_name(), "hive");
         assert_eq!(

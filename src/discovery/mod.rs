@@ -215,7 +215,7 @@ pub fn discover(inputs: &[PathBuf], options: &DiscoveryOptions) -> Collection {
 /// Sniffs a regular file; turns special and unreadable entries into rows.
 fn sniff_entry(entry: Entry) -> Sniffed {
     let (size, status) = match entry.found {
-        Found::File(size) => return sniff::sniff(&entry.path, size),
+        Found::File => return sniff::sniff(&entry.path),
         Found::Special(reason) => (None, OtherStatus::Skipped(reason)),
         Found::Unreadable(error) => (None, OtherStatus::Unreadable(error)),
     };

@@ -31,15 +31,20 @@ pub(super) struct LogFile {
 }
 
 /// Reads the first 4,096 bytes of the regular file at `path` and decides what it is.
-pub(super) fn sniff(path: &Path, size: u64) -> Sniffed {
+pub(super) fn sniff(path: &Path) -> Sniffed {
     let evidence = Evidence::File(path.to_path_buf());
     let name = evidence.file_name();
-    let prefix = match evidence.read_prefix(BASE_BLOCK_SIZE) {
-        Ok(prefix) => prefix,
-        Err(err) if names::claims_hive(&name) => {
-            return Sniffed::Hive(named_only(evidence, size, format!("cannot read: {err}")));
+    let (prefix, size) = match evidence.read_prefix(BASE_BLOCK_SIZE) {
+        Ok(read) => read,
+        Err(err) => {
+            // The size of a file that cannot be opened comes from its metadata, if any.
+            let size = std::fs::metadata(path).ok().map(|metadata| metadata.len());
+            if names::claims_hive(&name) {
+                let error = format!("cannot read: {err}");
+                return Sniffed::Hive(named_only(evidence, size.unwrap_or(0), error));
+            }
+            return other(&evidence, size, OtherStatus::Unreadable(err.to_string()));
         }
-        Err(err) => return other(&evidence, size, OtherStatus::Unreadable(err.to_string())),
     };
     match BaseBlock::parse(&prefix) {
         Ok(header) if header.file_type.is_log() => Sniffed::Log(LogFile {
@@ -56,7 +61,7 @@ pub(super) fn sniff(path: &Path, size: u64) -> Sniffed {
         Err(err) if names::claims_hive(&name) => {
             Sniffed::Hive(named_only(evidence, size, err.to_string()))
         }
-        Err(_) => other(&evidence, size, OtherStatus::NotHive),
+        Err(_) => other(&evidence, Some(size), OtherStatus::NotHive),
     }
 }
 
@@ -101,10 +106,10 @@ fn named_only(evidence: Evidence, size: u64, error: String) -> DiscoveredHive {
     }
 }
 
-fn other(evidence: &Evidence, size: u64, status: OtherStatus) -> Sniffed {
+fn other(evidence: &Evidence, size: Option<u64>, status: OtherStatus) -> Sniffed {
     Sniffed::Other(OtherFile {
         path: evidence.display_path(),
-        size: Some(size),
+        size,
         status,
     })
 }

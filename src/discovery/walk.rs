@@ -29,8 +29,8 @@ pub(super) struct Entry {
 /// What a walked entry is.
 #[derive(Debug)]
 pub(super) enum Found {
-    /// A regular file of this size.
-    File(u64),
+    /// A regular file (its size is read when it is opened).
+    File,
     /// Not a regular file: why it was skipped.
     Special(String),
     /// Could not be listed or stat'ed: the error.
@@ -117,17 +117,13 @@ fn classify(item: Result<DirEntry, ignore::Error>, input: &Path, root: &Path) ->
     })
 }
 
-/// A non-directory entry, judged from its (followed) metadata without opening it.
+/// A non-directory entry, judged from its type (from the directory listing, or from the
+/// target's metadata for a followed link) without opening it.
 fn found_file(entry: &DirEntry) -> Found {
     match entry.file_type() {
-        Some(file_type) if !file_type.is_file() => {
-            return Found::Special(special_kind(file_type).to_string());
-        }
-        _ => {}
-    }
-    match entry.metadata() {
-        Ok(metadata) => Found::File(metadata.len()),
-        Err(err) => Found::Unreadable(describe(&err)),
+        Some(file_type) if file_type.is_file() => Found::File,
+        Some(file_type) => Found::Special(special_kind(file_type).to_string()),
+        None => Found::Unreadable("no file type".to_string()),
     }
 }
 
