@@ -1,8 +1,9 @@
 //! Benchmarks of the hot paths: opening a hive and extracting every setting, replaying
 //! transaction logs (reported as log bytes per second), and discovering a collection.
 //!
-//! Run with `cargo bench`. Inputs are the generated fixtures under `testdata/`; with
-//! `HIVE_CORPUS` set, real Windows hives and logs from the corpus are measured too.
+//! Run with `cargo bench`. Inputs are the generated fixtures under `testdata/` and, for
+//! discovery, a generated collection of a thousand machines; with `HIVE_CORPUS` set, real
+//! Windows hives and logs from the corpus are measured too.
 
 use std::path::{Path, PathBuf};
 
@@ -124,10 +125,44 @@ fn log_recovery(c: &mut Criterion) {
     group.finish();
 }
 
+/// Machines in the generated collection the discovery benchmark walks.
+const TREE_MACHINES: usize = 1000;
+
+/// A KAPE-style collection of [`TREE_MACHINES`] machines in a temporary directory, each with
+/// the sample fleet's SYSTEM and SOFTWARE and two users' NTUSER.DAT (copies of the fixtures):
+/// 8,000 directories and 4,000 hives, the shape of a large sweep.
+fn large_tree() -> tempfile::TempDir {
+    let source = testdata().join("sample-fleet/WKS-ALICE01/C");
+    let tree = tempfile::tempdir().expect("temporary directory");
+    for machine in 0..TREE_MACHINES {
+        let root = tree.path().join(format!("WKS{machine:05}/C"));
+        let config = root.join("Windows/System32/config");
+        std::fs::create_dir_all(&config).expect("config folder");
+        for hive in ["SYSTEM", "SOFTWARE"] {
+            let from = source.join("Windows/System32/config").join(hive);
+            std::fs::copy(from, config.join(hive)).expect("copy hive");
+        }
+        for user in ["alice", "bob"] {
+            let profile = root.join("Users").join(user);
+            std::fs::create_dir_all(&profile).expect("profile folder");
+            let from = source.join("Users/alice/NTUSER.DAT");
+            std::fs::copy(from, profile.join("NTUSER.DAT")).expect("copy hive");
+        }
+    }
+    tree
+}
+
 fn discovery(c: &mut Criterion) {
     let mut group = c.benchmark_group("discovery");
     group.sample_size(20);
-    let mut inputs = vec![("testdata".to_string(), testdata())];
+    let tree = large_tree();
+    let mut inputs = vec![
+        ("testdata".to_string(), testdata()),
+        (
+            format!("{TREE_MACHINES} machines"),
+            tree.path().to_path_buf(),
+        ),
+    ];
     if let Some(corpus) = corpus() {
         inputs.push(("corpus".to_string(), corpus));
     }
