@@ -5,6 +5,8 @@
 //! copy-on-write map patched in memory (or, when the hive grows, a copy), so the evidence file
 //! is never written. Both stay available so extraction can tell which values the logs changed.
 
+use memmap2::{Advice, MmapMut};
+
 use crate::discovery::DiscoveredHive;
 use crate::hive::BaseBlock;
 use crate::hive::base_block::BASE_BLOCK_SIZE;
@@ -195,11 +197,27 @@ fn with_recovery<T>(
 /// size (only the final version of each changed page is copied), else a patched copy.
 fn materialise(evidence: &Evidence, primary: &[u8], plan: &recovery::Plan<'_>) -> EvidenceBytes {
     if let Ok(mut map) = evidence.open_copy_on_write() {
+        if map.len() >= plan.new_size {
+            copy_pages_to_write(&map, plan);
+        }
         if plan.apply_in_place(&mut map) {
             return EvidenceBytes::Patched(map);
         }
     }
     EvidenceBytes::Owned(plan.apply(primary))
+}
+
+/// Memory page size assumed when asking for private copies of pages. On a system with larger
+/// pages the request fails and is ignored: the copies are then made one fault at a time.
+const PAGE_SIZE: usize = 4096;
+
+/// Has the kernel make the private copies of every page `plan` writes to in one call per run
+/// of pages, instead of one copy-on-write fault per page. Only a hint: on failure (a kernel
+/// older than Linux 5.14) the first write to each page makes its copy as before.
+fn copy_pages_to_write(map: &MmapMut, plan: &recovery::Plan<'_>) {
+    for (offset, len) in plan.written_runs(PAGE_SIZE) {
+        let _ = map.advise_range(Advice::PopulateWrite, offset, len);
+    }
 }
 
 /// The state of a hive judged from its header alone (clean, dirty or unreadable).

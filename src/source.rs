@@ -23,8 +23,9 @@ pub enum Access {
     /// A few cells here and there (hive lookups): only the pages touched are mapped, one
     /// fault each, without read-ahead.
     Lookups,
-    /// Every byte, front to back (transaction logs): all pages are mapped up front in one
-    /// call instead of one fault per 4 KiB page.
+    /// Front to back, possibly only in part (transaction logs): pages are mapped as they are
+    /// first read, with read-ahead, so the unused rest of a log (zero padding or entries left
+    /// from its earlier use) costs nothing, and neither does a huge sparse file.
     Whole,
 }
 
@@ -129,11 +130,6 @@ fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
     Ok((file, metadata))
 }
 
-/// Maps `file` read-only.
-///
-/// The one unsafe operation in hiveaudit: a mapping is undefined behaviour if another process
-/// truncates the file while it is mapped. Evidence copies are not modified while a scan runs;
-/// the mapping is private and never written.
 /// Tells the kernel not to read ahead of the header read: a hive is then read only where
 /// its lookups go, so a cold scan pulls no unneeded pages from the disk.
 #[allow(unsafe_code)]
@@ -144,18 +140,21 @@ fn advise_no_read_ahead(file: &File) {
     let _ = unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_RANDOM) };
 }
 
+/// Maps `file` read-only.
+///
+/// The one unsafe operation in hiveaudit: a mapping is undefined behaviour if another process
+/// truncates the file while it is mapped. Evidence copies are not modified while a scan runs;
+/// the mapping is private and never written.
 #[allow(unsafe_code)]
 fn map_read_only(file: &File, access: Access) -> io::Result<Mmap> {
-    let mut options = MmapOptions::new();
-    if access == Access::Whole {
-        options.populate();
-    }
     // SAFETY: read-only mapping of an evidence file that nothing writes during the scan.
-    let map = unsafe { options.map(file) }?;
-    if access == Access::Lookups {
-        // Lookups jump between cells: reading ahead or mapping neighbouring pages only costs.
-        let _ = map.advise(memmap2::Advice::Random);
-    }
+    let map = unsafe { MmapOptions::new().map(file) }?;
+    // Lookups jump between cells: reading ahead or mapping neighbouring pages only costs.
+    let advice = match access {
+        Access::Lookups => memmap2::Advice::Random,
+        Access::Whole => memmap2::Advice::Sequential,
+    };
+    let _ = map.advise(advice);
     Ok(map)
 }
 

@@ -266,6 +266,19 @@ mod tests {
     }
 
     #[test]
+    fn the_first_failing_entry_gives_the_reason_even_if_a_later_header_is_bad() {
+        let (hive, mut entries) = three_entries();
+        entries[0][600] ^= 1;
+        entries[2][4] = 1;
+        let bytes = new_log(2, HBINS, &entries);
+        let outcome = recover(&hive, &[log("h.LOG1", &bytes)]);
+        let Recovery::LogsInvalid(why) = outcome else {
+            panic!("expected no usable entry, got {outcome:?}");
+        };
+        assert!(why.contains("entry at offset 512: hash mismatch"), "{why}");
+    }
+
+    #[test]
     fn a_sequence_gap_stops_replay() {
         let (hive, mut entries) = three_entries();
         entries[1] = entry(5, HBINS, &[(0, page(512, 0x55))]);

@@ -10,7 +10,7 @@ use crate::hive::base_block::{BASE_BLOCK_SIZE, BaseBlock, HEADER_SIZE, get_u32, 
 
 use super::Refusal;
 use super::log_file::{ENTRY_HEADER_SIZE, HBIN_ALIGNMENT, LogFormat, ValidLog};
-use super::marvin::{LOG_ENTRY_SEED, marvin32};
+use super::marvin::{LOG_ENTRY_SEED, marvin32, marvin32_all};
 use super::plan::{Replay, Writes};
 
 /// Size of one page reference (offset and size, two u32) after the entry header.
@@ -52,9 +52,41 @@ enum Stop {
     Defect(String),
 }
 
-/// Reads and validates the entry at `at`, which must carry sequence number `expected` and may
-/// not announce hive bins larger than `max_hive_bins`.
-fn parse_entry(
+/// An entry whose header fields are valid, with where it lies and the sequence number it must
+/// carry; its hashes and page references are not checked yet.
+struct Framed<'a> {
+    at: usize,
+    expected: u32,
+    entry: Entry<'a>,
+}
+
+/// Frames the entries from offset 512 on, the first expected to carry sequence number `first`
+/// and each next one the number after. Framing ends at the first entry whose header is wrong,
+/// with the reason replay would stop there.
+fn frame_entries(log: &[u8], first: u32, max_hive_bins: u64) -> (Vec<Framed<'_>>, Stop) {
+    let mut framed = Vec::new();
+    let (mut at, mut expected) = (HEADER_SIZE, first);
+    loop {
+        match frame_entry(log, at, expected, max_hive_bins) {
+            Ok(entry) => {
+                let size = entry.bytes.len();
+                framed.push(Framed {
+                    at,
+                    expected,
+                    entry,
+                });
+                at += size;
+                expected = expected.wrapping_add(1);
+            }
+            Err(stop) => return (framed, stop),
+        }
+    }
+}
+
+/// Reads the header of the entry at `at`, which must carry sequence number `expected` and may
+/// not announce hive bins larger than `max_hive_bins`, and checks every field that comes
+/// before the hashes.
+fn frame_entry(
     log: &[u8],
     at: usize,
     expected: u32,
@@ -89,30 +121,45 @@ fn parse_entry(
     if page_count == 0 || page_count > (bytes.len() - ENTRY_HEADER_SIZE) / PAGE_REFERENCE_SIZE {
         return defect(format!("invalid dirty page count {page_count}"));
     }
-    if !hashes_match(bytes) {
-        return defect("hash mismatch".into());
-    }
-    if sequence != expected {
-        return defect(format!("sequence number {sequence}, expected {expected}"));
-    }
-    let entry = Entry {
+    Ok(Entry {
         bytes,
         sequence,
         flags,
         hive_bins_size,
         page_count,
-    };
-    check_pages(&entry).map_err(|why| Stop::Defect(format!("entry at offset {at}: {why}")))?;
-    Ok(entry)
+    })
 }
 
-/// Hash-2 covers the first 32 header bytes (including Hash-1); Hash-1 covers everything after
-/// the 40-byte header.
-fn hashes_match(entry: &[u8]) -> bool {
+/// The Hash-1 of every framed entry: Marvin32 of everything after its 40-byte header.
+fn body_hashes(framed: &[Framed<'_>]) -> Vec<u64> {
+    let bodies: Vec<&[u8]> = framed
+        .iter()
+        .map(|framed| &framed.entry.bytes[ENTRY_HEADER_SIZE..])
+        .collect();
+    marvin32_all(LOG_ENTRY_SEED, &bodies)
+}
+
+/// The checks that follow framing, in order: both hashes (`body_hash` is the computed
+/// Hash-1), the sequence number, and the page references.
+fn accept(framed: &Framed<'_>, body_hash: u64) -> Result<(), Stop> {
+    let (entry, at, expected) = (&framed.entry, framed.at, framed.expected);
+    let defect = |why: String| Err(Stop::Defect(format!("entry at offset {at}: {why}")));
+    if !hashes_match(entry.bytes, body_hash) {
+        return defect("hash mismatch".into());
+    }
+    if entry.sequence != expected {
+        let sequence = entry.sequence;
+        return defect(format!("sequence number {sequence}, expected {expected}"));
+    }
+    check_pages(entry).or_else(defect)
+}
+
+/// Hash-2 covers the first 32 header bytes (including Hash-1); Hash-1, computed as
+/// `body_hash`, covers everything after the 40-byte header.
+fn hashes_match(entry: &[u8], body_hash: u64) -> bool {
     let stored_1 = get_u64(entry, 24);
     let stored_2 = get_u64(entry, 32);
-    stored_2 == Some(marvin32(LOG_ENTRY_SEED, &entry[..32]))
-        && stored_1 == Some(marvin32(LOG_ENTRY_SEED, &entry[ENTRY_HEADER_SIZE..]))
+    stored_2 == Some(marvin32(LOG_ENTRY_SEED, &entry[..32])) && stored_1 == Some(body_hash)
 }
 
 /// Every page must be a non-empty run of whole 512-byte sectors (Windows writes whole 4 KiB
@@ -167,22 +214,23 @@ impl<'a> Replayer<'a> {
     }
 
     /// Applies the valid entries of `log`, in order; returns how many were applied.
+    ///
+    /// The entries are framed first and hashed together (two at a time), then checked and
+    /// applied in order up to the first that fails, exactly as if each were read, hashed and
+    /// checked in turn.
     fn replay(&mut self, log: &ValidLog<'a>) -> usize {
-        let mut at = HEADER_SIZE;
-        let mut expected = log.sequence();
-        let mut count = 0;
         self.flags = log.header.flags;
-        let stop = loop {
-            match parse_entry(log.bytes, at, expected, self.max_hive_bins) {
-                Ok(entry) => {
-                    self.apply(&entry);
-                    count += 1;
-                    at += entry.bytes.len();
-                    expected = expected.wrapping_add(1);
-                }
-                Err(stop) => break stop,
+        let (framed, end) = frame_entries(log.bytes, log.sequence(), self.max_hive_bins);
+        let mut stop = end;
+        let mut count = 0;
+        for (framed, body_hash) in framed.iter().zip(body_hashes(&framed)) {
+            if let Err(defect) = accept(framed, body_hash) {
+                stop = defect;
+                break;
             }
-        };
+            self.apply(&framed.entry);
+            count += 1;
+        }
         self.stopped = match stop {
             Stop::End => None,
             Stop::Defect(why) => Some(format!("{}: {why}", log.name)),

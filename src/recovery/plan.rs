@@ -197,6 +197,33 @@ impl<'a> Plan<'a> {
         true
     }
 
+    /// The runs of `granule`-aligned blocks (for instance memory pages) that applying the plan
+    /// writes to, as sorted, disjoint `(offset, length)` pairs within [`Plan::new_size`].
+    pub fn written_runs(&self, granule: usize) -> Vec<(usize, usize)> {
+        let header = (0, HEADER_SIZE);
+        let written = std::iter::once(header).chain(
+            self.patches
+                .iter()
+                .map(|patch| (patch.offset, patch.offset + patch.bytes.len())),
+        );
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        for (start, end) in written {
+            let start = start / granule * granule;
+            let end = end
+                .div_ceil(granule)
+                .saturating_mul(granule)
+                .min(self.new_size);
+            match runs.last_mut() {
+                Some((_, last_end)) if start <= *last_end => *last_end = (*last_end).max(end),
+                _ => runs.push((start, end)),
+            }
+        }
+        runs.into_iter()
+            .filter(|(start, end)| start < end)
+            .map(|(start, end)| (start, end - start))
+            .collect()
+    }
+
     /// Number of bytes the plan copies from the logs.
     pub fn bytes_patched(&self) -> usize {
         self.patches.iter().map(|patch| patch.bytes.len()).sum()
@@ -244,6 +271,31 @@ mod tests {
             patches
                 .windows(2)
                 .all(|w| w[0].offset + w[0].bytes.len() <= w[1].offset)
+        );
+    }
+
+    #[test]
+    fn written_runs_cover_whole_blocks_once() {
+        let bytes = [7u8; 8192];
+        let mut writes = Writes::default();
+        writes.push(4096 + 100, &bytes[..10]);
+        writes.push(4096 + 4000, &bytes[..200]);
+        writes.push(20480, &bytes[..4096]);
+        writes.push(40960 - 512, &bytes[..1024]);
+        let plan = Plan {
+            format: LogFormat::New,
+            logs_used: Vec::new(),
+            entries_applied: 1,
+            sequences: (1, 1),
+            stopped: None,
+            new_size: 40960,
+            base_block_from_log: false,
+            header: vec![0; HEADER_SIZE],
+            patches: writes.finish(),
+        };
+        assert_eq!(
+            plan.written_runs(4096),
+            vec![(0, 12288), (20480, 4096), (36864, 4096)]
         );
     }
 
