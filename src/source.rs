@@ -93,7 +93,8 @@ impl Evidence {
     /// Maps the whole content copy-on-write: writes to the map change private copies of the
     /// touched pages only, never the file. Used to patch a recovered hive in place.
     pub fn open_copy_on_write(&self) -> io::Result<MmapMut> {
-        map_copy_on_write(&open_regular(self.path())?.0)
+        let (file, metadata) = open_regular(self.path())?;
+        map_copy_on_write(&file, metadata.len())
     }
 
     /// Opens the whole content read-only, mapped for the way it will be read.
@@ -102,7 +103,11 @@ impl Evidence {
         if metadata.len() == 0 {
             return Ok(EvidenceBytes::Owned(Vec::new()));
         }
-        Ok(EvidenceBytes::Mapped(map_read_only(&file, access)?))
+        Ok(EvidenceBytes::Mapped(map_read_only(
+            &file,
+            metadata.len(),
+            access,
+        )?))
     }
 }
 
@@ -146,9 +151,9 @@ fn advise_no_read_ahead(file: &File) {
 /// truncates the file while it is mapped. Evidence copies are not modified while a scan runs;
 /// the mapping is private and never written.
 #[allow(unsafe_code)]
-fn map_read_only(file: &File, access: Access) -> io::Result<Mmap> {
+fn map_read_only(file: &File, len: u64, access: Access) -> io::Result<Mmap> {
     // SAFETY: read-only mapping of an evidence file that nothing writes during the scan.
-    let map = unsafe { MmapOptions::new().map(file) }?;
+    let map = unsafe { map_options(len)?.map(file) }?;
     // Lookups jump between cells: reading ahead or mapping neighbouring pages only costs.
     let advice = match access {
         Access::Lookups => memmap2::Advice::Random,
@@ -163,9 +168,19 @@ fn map_read_only(file: &File, access: Access) -> io::Result<Mmap> {
 /// Same caveat as [`map_read_only`]: the file must not be truncated while mapped. Writes go to
 /// private copies of the touched pages and never reach the file.
 #[allow(unsafe_code)]
-fn map_copy_on_write(file: &File) -> io::Result<MmapMut> {
+fn map_copy_on_write(file: &File, len: u64) -> io::Result<MmapMut> {
     // SAFETY: a private mapping of an evidence file that nothing truncates during the run.
-    unsafe { MmapOptions::new().map_copy(file) }
+    unsafe { map_options(len)?.map_copy(file) }
+}
+
+/// Options mapping `len` bytes, the size `open_regular` already read: memmap2 would
+/// otherwise ask the file for it again (one `fstat` more per hive).
+fn map_options(len: u64) -> io::Result<MmapOptions> {
+    let len = usize::try_from(len)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "too large to map"))?;
+    let mut options = MmapOptions::new();
+    options.len(len);
+    Ok(options)
 }
 
 /// The bytes of a piece of evidence, mapped or owned.
