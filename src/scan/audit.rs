@@ -315,6 +315,9 @@ impl MachineReport {
         };
         let sid = user.and_then(|u| u.sid.as_deref()).unwrap_or_default();
         let labels = HiveLabels::new(hive, &self.identity, user_name, sid);
+        // Exactly the rows this hive adds: a batch holds tens of thousands of rows, and
+        // doubling growth would leave up to half of that memory unused.
+        self.settings.reserve_exact(extraction.observations.len());
         for observation in &extraction.observations {
             let mut row = setting_row(observation, &labels);
             if let Some(before) = &hive.before_logs {

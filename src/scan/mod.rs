@@ -30,7 +30,7 @@ pub use options::{ScanError, ScanOptions};
 pub use summary::Summary;
 
 /// Machines processed per parallel batch; bounds the rows held in memory.
-const BATCH_MACHINES: usize = 64;
+const BATCH_MACHINES: usize = 32;
 
 /// Runs `hiveaudit scan`; returns the exit code.
 pub fn run(args: &ScanArgs) -> i32 {
