@@ -552,6 +552,24 @@ fn excluded_folders_are_not_entered() {
 }
 
 #[test]
+fn hidden_folders_and_ignore_files_hide_nothing() {
+    let tree = Tree::new();
+    tree.hive("case/.snapshot/host1/SYSTEM", SYSTEM)
+        .file("case/.gitignore", b"*\n")
+        .file("case/.ignore", b"host2\n")
+        .hive("case/host2/SYSTEM", SYSTEM);
+    assert_lines(
+        tree.discover(&["case"], &[]),
+        &[
+            ".snapshot/host1: system SYSTEM case/.snapshot/host1/SYSTEM",
+            "host2: system SYSTEM case/host2/SYSTEM",
+            "file case/.gitignore not a hive",
+            "file case/.ignore not a hive",
+        ],
+    );
+}
+
+#[test]
 fn a_file_input_is_read_in_its_folder() {
     let tree = Tree::new();
     tree.hive("case/host1/SYSTEM", SYSTEM)
