@@ -519,7 +519,7 @@ mod tests {
     #[test]
     fn other_office_subkeys_are_ruled_out_by_their_hints() {
         let pattern = office_version_pattern();
-        for name in [
+        let others = [
             "Common",
             "Outlook",
             "16",
@@ -528,19 +528,15 @@ mod tests {
             "ClickToRun",
             "Lync",
             "16.0.1",
-        ] {
+        ];
+        for name in others {
             assert!(!pattern.may_hash_to(hash(name)), "{name}");
-        }
-        for name in [
-            "Common",
-            "Outlook",
-            "16",
-            "x.0",
-            "16,0",
-            "ClickToRun",
-            "Lync",
-        ] {
-            assert!(!pattern.may_start_with(hint(name)), "{name}");
+            // A hint holds the first four characters only: "16.0.1" passes it, and is then
+            // turned away by its full name.
+            let hinted = &name[..name.len().min(4)];
+            if !is_office_version(hinted) {
+                assert!(!pattern.may_start_with(hint(name)), "{name}");
+            }
         }
         let zones = Placeholder::Zone.pattern().unwrap();
         for zone in ["0", "1", "2", "3", "4"] {
