@@ -83,19 +83,21 @@ pub struct AuditOptions {
 struct AuditedHive<'d> {
     hive: &'d DiscoveredHive,
     state: HiveState,
-    /// Settings as the hive holds them (after log replay when it was recovered).
-    extraction: Option<Extraction>,
+    /// Whether the settings could be read; then the hive has settings rows.
+    read: bool,
     /// Settings as the primary file alone holds them, when logs were replayed.
     before_logs: Option<Extraction>,
 }
 
-/// Loads `hive`, replays its logs if it is dirty and `options` say so, and reads its settings;
-/// a hive that cannot be opened gets an error state.
+/// Loads `hive`, replays its logs if it is dirty and `options` say so, and reads its settings
+/// (as the hive holds them, after log replay when it was recovered); a hive that cannot be
+/// opened gets an error state and no settings. The settings are returned apart, to be moved
+/// into the machine's or user's facts rather than copied.
 fn audit_hive<'d>(
     hive: &'d DiscoveredHive,
     options: AuditOptions,
     progress: &ProgressBar,
-) -> AuditedHive<'d> {
+) -> (AuditedHive<'d>, Option<Extraction>) {
     let loaded = load::load(hive, options.recover);
     let mut state = loaded.state.clone();
     let extraction = loaded.current().and_then(|bytes| {
@@ -108,12 +110,13 @@ fn audit_hive<'d>(
         _ => None,
     };
     progress.inc(1);
-    AuditedHive {
+    let audited = AuditedHive {
         hive,
         state,
-        extraction,
+        read: extraction.is_some(),
         before_logs,
-    }
+    };
+    (audited, extraction)
 }
 
 fn read_settings(bytes: &[u8], kind: crate::hive::HiveKind) -> Result<Extraction, String> {
@@ -130,23 +133,22 @@ pub fn audit_machine(
     options: AuditOptions,
     progress: &ProgressBar,
 ) -> MachineReport {
-    let system = machine
-        .system
-        .as_ref()
-        .map(|h| audit_hive(h, options, progress));
-    let software = machine
-        .software
-        .as_ref()
-        .map(|h| audit_hive(h, options, progress));
+    let (system, system_settings) = audit_optional(machine.system.as_ref(), options, progress);
+    let (software, software_settings) =
+        audit_optional(machine.software.as_ref(), options, progress);
     let facts = MachineFacts {
-        system: system.as_ref().and_then(|a| a.extraction.clone()),
-        software: software.as_ref().and_then(|a| a.extraction.clone()),
+        system: system_settings,
+        software: software_settings,
     };
     let identity = Identity {
         machine: machine.id.as_str().into(),
         computer_name: facts.computer_name().unwrap_or_default().into(),
     };
-    let machine_hives: Vec<AuditedHive<'_>> = system.into_iter().chain(software).collect();
+    let machine_hives: Vec<MachineHive<'_, '_>> = system
+        .map(|hive| (hive, facts.system.as_ref()))
+        .into_iter()
+        .chain(software.map(|hive| (hive, facts.software.as_ref())))
+        .collect();
     let mut report = audit_users(
         &facts,
         &machine_hives,
@@ -163,6 +165,21 @@ pub fn audit_machine(
             .map(|h| listed_hive_row(h, &identity, options)),
     );
     report
+}
+
+/// A SYSTEM or SOFTWARE hive with its settings (kept in the machine's facts).
+type MachineHive<'d, 'f> = (AuditedHive<'d>, Option<&'f Extraction>);
+
+/// [`audit_hive`] for a hive that may be missing.
+fn audit_optional<'d>(
+    hive: Option<&'d DiscoveredHive>,
+    options: AuditOptions,
+    progress: &ProgressBar,
+) -> (Option<AuditedHive<'d>>, Option<Extraction>) {
+    match hive.map(|hive| audit_hive(hive, options, progress)) {
+        Some((audited, settings)) => (Some(audited), settings),
+        None => (None, None),
+    }
 }
 
 /// Audits hives that belong to no identified machine: user hives are read and their user
@@ -197,42 +214,49 @@ pub fn audit_unplaced(
 /// Reads the user hives, evaluates the rules and builds the rows of machine and user hives.
 fn audit_users(
     facts: &MachineFacts,
-    machine_hives: &[AuditedHive<'_>],
+    machine_hives: &[MachineHive<'_, '_>],
     users: &[UserHive],
     identity: &Identity,
     options: AuditOptions,
     progress: &ProgressBar,
 ) -> MachineReport {
-    let audited: Vec<(AuditedHive<'_>, UserFacts)> = users
+    let (user_hives, user_facts): (Vec<AuditedHive<'_>>, Vec<UserFacts>) = users
         .iter()
         .map(|user| {
-            let audited = audit_hive(&user.hive, options, progress);
+            let (audited, settings) = audit_hive(&user.hive, options, progress);
             let name = user.user.clone();
             let facts = UserFacts {
                 sid: name.as_deref().and_then(|n| facts.sid_for_user(n)),
                 user: name,
-                extraction: audited.extraction.clone().unwrap_or_default(),
+                extraction: settings.unwrap_or_default(),
             };
             (audited, facts)
         })
+        .unzip();
+    let mut subjects: Vec<HiveSubject<'_>> = machine_hives
+        .iter()
+        .map(|(hive, _)| subject(hive, None))
         .collect();
-    let user_facts: Vec<UserFacts> = audited.iter().map(|(_, f)| f.clone()).collect();
-    let mut subjects: Vec<HiveSubject<'_>> =
-        machine_hives.iter().map(|a| subject(a, None)).collect();
-    subjects.extend(audited.iter().map(|(a, f)| subject(a, Some(f))));
+    let users_audited = user_hives.iter().zip(&user_facts);
+    subjects.extend(
+        users_audited
+            .clone()
+            .map(|(hive, user)| subject(hive, Some(user))),
+    );
 
     let mut report = MachineReport {
-        users: audited.len(),
+        users: user_hives.len(),
         findings: rules::evaluate(facts, &user_facts, &subjects),
         fleet: Some(MachineSummary::of(&identity.machine, facts, &user_facts)),
         identity: identity.clone(),
         ..MachineReport::default()
     };
-    for hive in machine_hives {
-        report.push_hive(hive, None);
+    for (hive, settings) in machine_hives {
+        report.push_hive(hive, *settings, None);
     }
-    for (hive, user) in &audited {
-        report.push_hive(hive, Some(user));
+    for (hive, user) in users_audited {
+        let settings = hive.read.then_some(&user.extraction);
+        report.push_hive(hive, settings, Some(user));
         report.accounts.extend(account_rows(user, identity));
     }
     report
@@ -306,11 +330,16 @@ fn subject<'a>(hive: &'a AuditedHive<'_>, user: Option<&'a UserFacts>) -> HiveSu
 }
 
 impl MachineReport {
-    fn push_hive(&mut self, hive: &AuditedHive<'_>, user: Option<&UserFacts>) {
+    fn push_hive(
+        &mut self,
+        hive: &AuditedHive<'_>,
+        settings: Option<&Extraction>,
+        user: Option<&UserFacts>,
+    ) {
         let user_name = user.and_then(|u| u.user.as_deref()).unwrap_or_default();
         self.hives
             .push(hive_row(hive.hive, &hive.state, &self.identity, user_name));
-        let Some(extraction) = &hive.extraction else {
+        let Some(extraction) = settings else {
             return;
         };
         let sid = user.and_then(|u| u.sid.as_deref()).unwrap_or_default();
@@ -478,7 +507,7 @@ fn same_value(a: &Lookup, b: &Lookup) -> bool {
 fn machine_row(
     machine: &MachineInputs,
     facts: &MachineFacts,
-    hives: &[AuditedHive<'_>],
+    hives: &[MachineHive<'_, '_>],
     users: usize,
 ) -> MachineRow {
     let system_value = |setting: &'static Setting| raw_value(facts.system.as_ref(), setting);
@@ -486,8 +515,8 @@ fn machine_row(
     let hive_path = |kind| {
         hives
             .iter()
-            .find(|h| h.hive.kind == kind)
-            .map(|h| h.hive.evidence.display_path())
+            .find(|(h, _)| h.hive.kind == kind)
+            .map(|(h, _)| h.hive.evidence.display_path())
             .unwrap_or_default()
     };
     MachineRow {
