@@ -4,8 +4,9 @@
 # Reproducible fleet comparison: builds a KAPE-style fleet of MACHINES machines (default 400)
 # from the shared corpus with ../shared/bench/make_fleet.sh, warms the page cache, then times
 # `hiveaudit scan` (default, and --no-recover, and with one thread) against the peer scripts in
-# ../shared/bench (libhivex via Debian python3-hivex, regipy from PyPI), RUNS times each
-# (default 5). Prints median wall time, CPU time, peak RSS and the ratios as a Markdown table.
+# ../shared/bench (libhivex via Debian python3-hivex, regipy from PyPI), RUNS rounds of every
+# tool once (default 5). Prints median wall time, CPU time, peak RSS and the ratios as a
+# Markdown table.
 #
 # Environment: FLEET_DIR (default: a directory under ${TMPDIR:-/tmp}, reused when it already
 # holds MACHINES machines), SKIP_PEERS=1 to time hiveaudit only, HIVEAUDIT (binary to time;
@@ -56,34 +57,39 @@ print(f"{wall:.4f} {usage.ru_utime:.4f} {usage.ru_stime:.4f} {rss}")
 PY
 }
 
-# measure LABEL COMMAND...: RUNS timed runs; one line "LABEL wall user sys rss" per run.
+# once LABEL COMMAND...: one timed run; prints "LABEL wall user sys rss".
 # The page cache is warmed (every byte once) right before every run, untimed: some hosts
 # reclaim page cache that stays idle for half a minute (DAMON proactive reclaim, which judges
 # idleness per region of memory, so even pages a scan reads on every run can be dropped when
 # their neighbours are idle), and a tool that reads few pages would otherwise be timed
 # against the disk.
-measure() {
+once() {
   local label=$1
   shift
-  for ((i = 0; i < runs; i++)); do
-    find "$fleet" -type f -exec cat {} + >/dev/null
-    echo "$label $(timed "$@")"
-  done
+  find "$fleet" -type f -exec cat {} + >/dev/null
+  echo "$label $(timed "$@")"
 }
 
-{
-  measure "hiveaudit" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet
-  measure "hiveaudit --no-recover" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet --no-recover
-  measure "hiveaudit --jobs 1" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet --jobs 1
-  measure "hiveaudit --no-recover --jobs 1" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet --no-recover --jobs 1
-  measure "hiveaudit --hash" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet --hash
-  measure "sha256sum every file" sh -c 'find "$1" -type f -print0 | xargs -0 sha256sum' sh "$fleet"
+# One round times every tool once. The rounds are interleaved, so that a shared host getting
+# busier or quieter during the minutes a benchmark takes moves every tool alike and leaves
+# the ratios alone.
+round() {
+  once "hiveaudit" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet
+  once "hiveaudit --no-recover" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet --no-recover
+  once "hiveaudit --jobs 1" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet --jobs 1
+  once "hiveaudit --no-recover --jobs 1" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet --no-recover --jobs 1
+  once "hiveaudit --hash" "$HIVEAUDIT" scan "$fleet" --out "$out/r" --force --quiet --hash
+  once "sha256sum every file" sh -c 'find "$1" -type f -print0 | xargs -0 sha256sum' sh "$fleet"
   if [[ ${SKIP_PEERS:-} != 1 ]]; then
-    measure "libhivex (python3-hivex)" /usr/bin/python3 "$shared/bench/peer_hivex.py" "$fleet"
-    measure "regipy" python3 "$shared/bench/peer_regipy.py" "$fleet"
+    once "libhivex (python3-hivex)" /usr/bin/python3 "$shared/bench/peer_hivex.py" "$fleet"
+    once "regipy" python3 "$shared/bench/peer_regipy.py" "$fleet"
   fi
-  measure "cat every byte" find "$fleet" -type f -exec cat {} + 
-} >"$out/times"
+  once "cat every byte" find "$fleet" -type f -exec cat {} +
+}
+
+for ((i = 0; i < runs; i++)); do
+  round
+done >"$out/times"
 
 python3 - "$out/times" "$machines" "$(nproc)" <<'PY'
 import statistics, sys
