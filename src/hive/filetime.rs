@@ -7,46 +7,68 @@ const TICKS_PER_SECOND: u64 = 10_000_000;
 /// Formats a FILETIME as `YYYY-MM-DDTHH:MM:SS.fffffffZ` (UTC, full 100 ns precision).
 /// Times before 1970 are formatted too; the date arithmetic is proleptic Gregorian.
 pub fn to_iso8601(filetime: u64) -> String {
-    let seconds = filetime / TICKS_PER_SECOND;
-    let fraction = filetime % TICKS_PER_SECOND;
-    // Whole days since 1601-01-01, re-based on 1970 for the civil-date conversion.
-    let days = (seconds / 86_400) as i64;
-    let second_of_day = seconds % 86_400;
-    let (year, month, day) = civil_from_days(days - days_from_1601_to_1970());
-    // Written digit by digit: a report holds one of these per row, and `format!` costs
-    // several times as much.
-    let mut text = String::with_capacity(28);
-    let fields = [
-        (year.unsigned_abs(), 4, '-'),
-        (u64::from(month), 2, '-'),
-        (u64::from(day), 2, 'T'),
-        (second_of_day / 3600, 2, ':'),
-        (second_of_day / 60 % 60, 2, ':'),
-        (second_of_day % 60, 2, '.'),
-        (fraction, 7, 'Z'),
-    ];
-    for (value, width, separator) in fields {
-        push_padded(&mut text, value, width);
-        text.push(separator);
-    }
-    text
+    Iso8601::new(filetime).as_str().to_string()
 }
 
-/// Appends `value` in decimal, zero-padded to at least `width` digits.
-fn push_padded(text: &mut String, value: u64, width: usize) {
-    let mut digits = [b'0'; 20];
-    let mut at = digits.len();
-    let mut rest = value;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
+/// A FILETIME formatted as by [`to_iso8601`] into a buffer of its own, for writers that
+/// should not allocate for each of the many timestamps a report holds.
+pub struct Iso8601 {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl Iso8601 {
+    /// Formats `filetime`.
+    pub fn new(filetime: u64) -> Self {
+        let seconds = filetime / TICKS_PER_SECOND;
+        let fraction = filetime % TICKS_PER_SECOND;
+        // Whole days since 1601-01-01, re-based on 1970 for the civil-date conversion.
+        let days = (seconds / 86_400) as i64;
+        let second_of_day = seconds % 86_400;
+        let (year, month, day) = civil_from_days(days - days_from_1601_to_1970());
+        let fields = [
+            (year.unsigned_abs(), 4, b'-'),
+            (u64::from(month), 2, b'-'),
+            (u64::from(day), 2, b'T'),
+            (second_of_day / 3600, 2, b':'),
+            (second_of_day / 60 % 60, 2, b':'),
+            (second_of_day % 60, 2, b'.'),
+            (fraction, 7, b'Z'),
+        ];
+        let mut text = Iso8601 {
+            bytes: [0; 32],
+            len: 0,
+        };
+        for (value, width, separator) in fields {
+            text.push_padded(value, width);
+            text.bytes[text.len] = separator;
+            text.len += 1;
         }
+        text
     }
-    let start = at.min(digits.len() - width);
-    text.extend(digits[start..].iter().map(|&digit| char::from(digit)));
+
+    /// The formatted text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+
+    /// Appends `value` in decimal, zero-padded to at least `width` digits.
+    fn push_padded(&mut self, value: u64, width: usize) {
+        let mut digits = [b'0'; 20];
+        let mut at = digits.len();
+        let mut rest = value;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        let digits = &digits[at.min(digits.len() - width)..];
+        self.bytes[self.len..self.len + digits.len()].copy_from_slice(digits);
+        self.len += digits.len();
+    }
 }
 
 fn days_from_1601_to_1970() -> i64 {

@@ -15,7 +15,7 @@ pub mod writer;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use rows::{AccountRow, FindingRow, HiveRow, MachineRow, SettingRow};
+pub use rows::{AccountRow, FindingRow, HiveRow, LastWrite, MachineRow, SettingRow};
 pub use writer::{OutputFormat, TableWriter};
 
 /// The names of the report files, without extension.

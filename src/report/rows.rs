@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::hive::filetime;
+
 /// `hives.csv`: one row per file considered.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct HiveRow {
@@ -115,7 +117,7 @@ pub struct SettingRow {
     /// Setting id from the catalogue.
     pub setting: &'static str,
     /// Key path below the hive root (RECmd KeyPath, without the root key name).
-    pub key_path: String,
+    pub key_path: Arc<str>,
     /// Value name (RECmd ValueName); empty for subkey listings.
     pub value_name: &'static str,
     /// Stored registry type (RECmd ValueType), e.g. REG_DWORD.
@@ -125,13 +127,27 @@ pub struct SettingRow {
     /// Whether the value (or listed key) exists.
     pub present: bool,
     /// The key's last-write time (RECmd LastWriteTimestamp), ISO 8601 UTC.
-    pub last_write: String,
+    pub last_write: LastWrite,
     /// True when replaying the transaction logs changed this value ("changed in the last hour").
     pub changed_by_logs: bool,
     /// When `changed_by_logs`: the value the primary file alone holds (`(not set)` if none).
     pub value_before_logs: String,
     /// Malformed data, unreadable keys and similar remarks.
     pub note: String,
+}
+
+/// A key's last-write time (FILETIME), written as ISO 8601 UTC when the row is serialised and
+/// as an empty cell when unknown: rows hold a number instead of a String each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LastWrite(pub Option<u64>);
+
+impl Serialize for LastWrite {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Some(filetime) => serializer.serialize_str(filetime::Iso8601::new(filetime).as_str()),
+            None => serializer.serialize_str(""),
+        }
+    }
 }
 
 /// `findings.csv`: one row per rule that fired.

@@ -9,7 +9,7 @@ use crate::settings::{Account, Lookup, Observation, Profile};
 /// `Software\...\Security\PromptForCredentials = 1 (REG_DWORD; key written 2024-01-01T00:00:00.0000000Z)`.
 pub fn describe(observation: &Observation) -> String {
     let location = if observation.setting.value.is_empty() {
-        observation.key_path.clone()
+        observation.key_path.to_string()
     } else {
         format!("{}\\{}", observation.key_path, observation.setting.value)
     };

@@ -9,7 +9,7 @@ use indicatif::ProgressBar;
 use crate::discovery::{DiscoveredHive, MachineInputs, OtherFile, OtherStatus, UserHive};
 use crate::hive::{HiveView, filetime, guarded};
 use crate::load::{self, HiveState};
-use crate::report::{AccountRow, FindingRow, HiveRow, MachineRow, Reports, SettingRow};
+use crate::report::{AccountRow, FindingRow, HiveRow, LastWrite, MachineRow, Reports, SettingRow};
 use crate::rules::fleet::{FleetFinding, MachineSummary};
 use crate::rules::{self, Finding, HiveSubject};
 use crate::settings::catalogue::{
@@ -443,10 +443,7 @@ fn setting_row(observation: &Observation, labels: &HiveLabels) -> SettingRow {
         value_type,
         value_data: value_data(&observation.lookup),
         present: observation.is_present(),
-        last_write: observation
-            .last_written()
-            .map(filetime::to_iso8601)
-            .unwrap_or_default(),
+        last_write: LastWrite(observation.last_written()),
         changed_by_logs: false,
         value_before_logs: String::new(),
         note,

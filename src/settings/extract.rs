@@ -4,6 +4,8 @@
 //! "not set" is reported as such. Placeholder segments are expanded from the hive itself.
 //! Each lookup runs guarded: a damaged cell costs that one observation, not the hive.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 use crate::hive::{HiveKind, HiveResult, HiveView, Key, NamePattern, ValueIndex, guarded};
@@ -53,7 +55,7 @@ pub struct Observation {
     /// The placeholder's value (Office version, SID), when the key path has one.
     pub instance: Option<String>,
     /// The key path looked up, placeholders resolved.
-    pub key_path: String,
+    pub key_path: Arc<str>,
     /// What was found.
     pub lookup: Lookup,
 }
@@ -190,6 +192,7 @@ fn observe(
     control_set: Option<ControlSet>,
 ) -> Vec<Observation> {
     let observation = |keys: &mut KeyCache<'_, '_>, instance, key_path: String| {
+        let key_path: Arc<str> = key_path.into();
         let lookup =
             guarded(|| read(keys, setting, &key_path)).unwrap_or_else(|e| Lookup::Error(e.0));
         Observation {
@@ -216,7 +219,7 @@ fn observe(
             Ok(instances) if instances.is_empty() => vec![Observation {
                 setting,
                 instance: None,
-                key_path: setting.key.to_string(),
+                key_path: setting.key.into(),
                 lookup: Lookup::KeyAbsent,
             }],
             Ok(instances) => instances
@@ -229,7 +232,7 @@ fn observe(
             Err(error) => vec![Observation {
                 setting,
                 instance: None,
-                key_path: setting.key.to_string(),
+                key_path: setting.key.into(),
                 lookup: Lookup::Error(error.0),
             }],
         },
