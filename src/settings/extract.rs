@@ -4,7 +4,7 @@
 //! "not set" is reported as such. Placeholder segments are expanded from the hive itself.
 //! Each lookup runs guarded: a damaged cell costs that one observation, not the hive.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use rustc_hash::FxHashMap;
 
@@ -282,7 +282,7 @@ fn enumerate(
         return Ok(Vec::new());
     };
     match placeholder.pattern() {
-        Some(pattern) => key.subkey_names_matching(&pattern, |name| placeholder.accepts(name)),
+        Some(pattern) => key.subkey_names_matching(pattern, |name| placeholder.accepts(name)),
         None => key.subkey_names(),
     }
 }
@@ -385,11 +385,13 @@ impl Placeholder {
     }
 
     /// The names it stands for as a pattern over subkey list hints; `None` for any name.
-    fn pattern(self) -> Option<NamePattern> {
+    fn pattern(self) -> Option<&'static NamePattern> {
+        static ZONE: LazyLock<NamePattern> =
+            LazyLock::new(|| NamePattern::new(vec![vec![b'0'..=b'4']]));
         match self {
             Placeholder::Any => None,
             Placeholder::OfficeVersion => Some(office_version_pattern()),
-            Placeholder::Zone => Some(NamePattern::new(vec![vec![b'0'..=b'4']])),
+            Placeholder::Zone => Some(&ZONE),
         }
     }
 }
@@ -397,24 +399,28 @@ impl Placeholder {
 /// The subkeys of `key` that are Office versions ([`is_office_version`]), in stored order;
 /// where the subkey list stores name hints, only the key nodes they admit are read.
 pub fn office_versions(key: &Key<'_, '_>) -> HiveResult<Vec<String>> {
-    key.subkey_names_matching(&office_version_pattern(), is_office_version)
+    key.subkey_names_matching(office_version_pattern(), is_office_version)
 }
 
 /// The names [`is_office_version`] accepts: one to three digits, a dot, one to three digits.
-fn office_version_pattern() -> NamePattern {
-    let shape = |major, minor| {
-        [
-            vec![b'0'..=b'9'; major],
-            vec![b'.'..=b'.'],
-            vec![b'0'..=b'9'; minor],
-        ]
-        .concat()
-    };
-    NamePattern::new(
-        (1..=3)
-            .flat_map(|major| (1..=3).map(move |minor| shape(major, minor)))
-            .collect(),
-    )
+/// Built once: every user hive enumerates Office versions under several keys.
+fn office_version_pattern() -> &'static NamePattern {
+    static PATTERN: LazyLock<NamePattern> = LazyLock::new(|| {
+        let shape = |major, minor| {
+            [
+                vec![b'0'..=b'9'; major],
+                vec![b'.'..=b'.'],
+                vec![b'0'..=b'9'; minor],
+            ]
+            .concat()
+        };
+        NamePattern::new(
+            (1..=3)
+                .flat_map(|major| (1..=3).map(move |minor| shape(major, minor)))
+                .collect(),
+        )
+    });
+    &PATTERN
 }
 
 /// `11.0`, `16.0`: digits, a dot, digits.
