@@ -5,7 +5,9 @@
 //! copy-on-write map patched in memory (or, when the hive grows, a copy), so the evidence file
 //! is never written. Both stay available so extraction can tell which values the logs changed.
 
-use memmap2::{Advice, MmapMut};
+#[cfg(target_os = "linux")]
+use memmap2::Advice;
+use memmap2::MmapMut;
 
 use crate::discovery::DiscoveredHive;
 use crate::hive::BaseBlock;
@@ -209,16 +211,23 @@ fn materialise(evidence: &Evidence, primary: &[u8], plan: &recovery::Plan<'_>) -
 
 /// Memory page size assumed when asking for private copies of pages. On a system with larger
 /// pages the request fails and is ignored: the copies are then made one fault at a time.
+#[cfg(target_os = "linux")]
 const PAGE_SIZE: usize = 4096;
 
 /// Has the kernel make the private copies of every page `plan` writes to in one call per run
 /// of pages, instead of one copy-on-write fault per page. Only a hint: on failure (a kernel
 /// older than Linux 5.14) the first write to each page makes its copy as before.
+#[cfg(target_os = "linux")]
 fn copy_pages_to_write(map: &MmapMut, plan: &recovery::Plan<'_>) {
     for (offset, len) in plan.written_runs(PAGE_SIZE) {
         let _ = map.advise_range(Advice::PopulateWrite, offset, len);
     }
 }
+
+/// Other systems have no way to ask for the copies up front: each is made by the first write
+/// to its page.
+#[cfg(not(target_os = "linux"))]
+fn copy_pages_to_write(_map: &MmapMut, _plan: &recovery::Plan<'_>) {}
 
 /// The state of a hive judged from its header alone (clean, dirty or unreadable).
 pub fn header_state(hive: &DiscoveredHive) -> HiveState {

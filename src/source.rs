@@ -137,6 +137,7 @@ fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
 
 /// Tells the kernel not to read ahead of the header read: a hive is then read only where
 /// its lookups go, so a cold scan pulls no unneeded pages from the disk.
+#[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 fn advise_no_read_ahead(file: &File) {
     use std::os::fd::AsRawFd;
@@ -144,6 +145,20 @@ fn advise_no_read_ahead(file: &File) {
     // by `file` for the duration of the call. The advice is a hint, so its result is ignored.
     let _ = unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_RANDOM) };
 }
+
+/// macOS has no `posix_fadvise`; `F_RDAHEAD` 0 turns read-ahead off for the descriptor.
+#[cfg(target_vendor = "apple")]
+#[allow(unsafe_code)]
+fn advise_no_read_ahead(file: &File) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: fcntl with F_RDAHEAD only reads its integer arguments; the descriptor is open and
+    // owned by `file` for the duration of the call. The result is ignored (a hint).
+    let _ = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_RDAHEAD, 0) };
+}
+
+/// Elsewhere read-ahead is left to the system.
+#[cfg(not(any(target_os = "linux", target_vendor = "apple")))]
+fn advise_no_read_ahead(_file: &File) {}
 
 /// Maps `file` read-only.
 ///
