@@ -6,11 +6,21 @@ use std::ops::RangeInclusive;
 
 /// The hash an `lh` subkey list stores for an ASCII name: each upper-cased character added to
 /// 37 times the running value.
-pub(super) fn name_hash(name: &str) -> u32 {
+pub fn name_hash(name: &str) -> u32 {
     name.bytes().fold(0u32, |hash, byte| {
         hash.wrapping_mul(37)
             .wrapping_add(u32::from(byte.to_ascii_uppercase()))
     })
+}
+
+/// The hint an `lf` subkey list stores for an ASCII name: its first four bytes, zero-padded.
+#[cfg(test)]
+pub(crate) fn name_hint(name: &str) -> [u8; 4] {
+    let mut hint = [0; 4];
+    for (slot, byte) in hint.iter_mut().zip(name.bytes()) {
+        *slot = byte;
+    }
+    hint
 }
 
 /// A set of names given as shapes: a shape is one range of characters per position. Ranges
@@ -94,14 +104,6 @@ fn offsets_fit(shape: &[RangeInclusive<u8>], mut sum: u64) -> bool {
 mod tests {
     use super::*;
 
-    fn hint(name: &str) -> [u8; 4] {
-        let mut hint = [0; 4];
-        for (slot, byte) in hint.iter_mut().zip(name.bytes()) {
-            *slot = byte;
-        }
-        hint
-    }
-
     #[test]
     fn hashes_that_wrapped_past_32_bits_are_taken_apart() {
         let pattern = NamePattern::new(vec![vec![b'0'..=b'9'; 7]]);
@@ -120,12 +122,12 @@ mod tests {
         let pattern = NamePattern::new(vec![vec![b'A'..=b'C', b'0'..=b'4']]);
         for name in ["a0", "C4", "b2"] {
             assert!(pattern.may_hash_to(name_hash(name)), "{name}");
-            assert!(pattern.may_start_with(hint(name)), "{name}");
+            assert!(pattern.may_start_with(name_hint(name)), "{name}");
         }
         for name in ["D0", "a5", "a", "a00"] {
             assert!(!pattern.may_hash_to(name_hash(name)), "{name}");
         }
-        assert!(!pattern.may_start_with(hint("D0")));
-        assert!(!pattern.may_start_with(hint("a00")));
+        assert!(!pattern.may_start_with(name_hint("D0")));
+        assert!(!pattern.may_start_with(name_hint("a00")));
     }
 }

@@ -479,6 +479,7 @@ impl<'t> Template<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hive::pattern::{name_hash, name_hint};
 
     #[test]
     fn office_versions_are_recognised_not_listed() {
@@ -488,23 +489,6 @@ mod tests {
         for bad in ["Common", "16", "16.0.1", ".0", "a.0", ""] {
             assert!(!is_office_version(bad), "{bad}");
         }
-    }
-
-    /// A name's `lf` hint: its first four characters, zero-padded.
-    fn hint(name: &str) -> [u8; 4] {
-        let mut hint = [0; 4];
-        for (slot, byte) in hint.iter_mut().zip(name.bytes()) {
-            *slot = byte;
-        }
-        hint
-    }
-
-    /// Windows' `lh` hash of an ASCII name.
-    fn hash(name: &str) -> u32 {
-        name.bytes().fold(0u32, |h, byte| {
-            h.wrapping_mul(37)
-                .wrapping_add(u32::from(byte.to_ascii_uppercase()))
-        })
     }
 
     #[test]
@@ -519,8 +503,8 @@ mod tests {
             for minor in &parts {
                 let name = format!("{major}.{minor}");
                 assert!(is_office_version(&name), "{name}");
-                assert!(pattern.may_hash_to(hash(&name)), "{name}");
-                assert!(pattern.may_start_with(hint(&name)), "{name}");
+                assert!(pattern.may_hash_to(name_hash(&name)), "{name}");
+                assert!(pattern.may_start_with(name_hint(&name)), "{name}");
             }
         }
     }
@@ -539,20 +523,22 @@ mod tests {
             "16.0.1",
         ];
         for name in others {
-            assert!(!pattern.may_hash_to(hash(name)), "{name}");
+            assert!(!pattern.may_hash_to(name_hash(name)), "{name}");
             // A hint holds the first four characters only: "16.0.1" passes it, and is then
             // turned away by its full name.
             let hinted = &name[..name.len().min(4)];
             if !is_office_version(hinted) {
-                assert!(!pattern.may_start_with(hint(name)), "{name}");
+                assert!(!pattern.may_start_with(name_hint(name)), "{name}");
             }
         }
         let zones = Placeholder::Zone.pattern().unwrap();
         for zone in ["0", "1", "2", "3", "4"] {
-            assert!(zones.may_hash_to(hash(zone)) && zones.may_start_with(hint(zone)));
+            assert!(zones.may_hash_to(name_hash(zone)) && zones.may_start_with(name_hint(zone)));
         }
         for other in ["5", "00", "Zones", "Lockdown_Zones"] {
-            assert!(!zones.may_hash_to(hash(other)) && !zones.may_start_with(hint(other)));
+            assert!(
+                !zones.may_hash_to(name_hash(other)) && !zones.may_start_with(name_hint(other))
+            );
         }
     }
 
