@@ -169,7 +169,7 @@ fn advise_no_read_ahead(_file: &File) {}
 fn map_read_only(file: &File, len: u64, access: Access) -> io::Result<Mmap> {
     // SAFETY: read-only mapping of an evidence file that nothing writes during the scan.
     let map = unsafe { map_options(len)?.map(file) }?;
-    // Lookups jump between cells: reading ahead or mapping neighbouring pages only costs.
+    // Lookups jump between cells, so reading ahead only costs; a log is read front to back.
     let advice = match access {
         Access::Lookups => memmap2::Advice::Random,
         Access::Whole => memmap2::Advice::Sequential,
