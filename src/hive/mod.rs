@@ -6,10 +6,12 @@
 pub mod base_block;
 pub mod filetime;
 pub mod kind;
+pub mod pages;
 pub mod pattern;
 pub mod reader;
 
 pub use base_block::{BaseBlock, BaseBlockError, FileType};
 pub use kind::{DetectedBy, HiveKind};
+pub use pages::PagedHive;
 pub use pattern::NamePattern;
-pub use reader::{HiveError, HiveResult, HiveView, Key, Value, ValueIndex, guarded};
+pub use reader::{HiveBytes, HiveError, HiveResult, HiveView, Key, Value, ValueIndex, guarded};

@@ -1,9 +1,11 @@
-//! Safe, case-insensitive lookups over a hive's bytes, built on nt-hive.
+//! Safe, case-insensitive lookups over a hive's cells.
 //!
-//! nt-hive does the cell work; this module guards it. It refuses buffers nt-hive would panic
-//! on, pre-checks the cell offsets nt-hive asserts on, and recovers the key last-write times and raw value types that nt-hive
-//! does not expose (their fields sit at fixed distances before the name it returns).
-//! [`guarded`] turns any remaining panic into an error, so one bad cell costs one lookup.
+//! The cells a lookup needs (key nodes, subkey lists, value lists, value records, data and big
+//! data) are parsed here from [`HiveBytes`]: a slice in memory, or a [`PagedHive`] whose pages
+//! are read on first use, so that a lookup reads only the pages under the cells it visits.
+//! Every offset and length is checked before it is used. Names are compared with nt-hive's
+//! [`NtHiveNameString`], which carries the case rules Windows uses. [`guarded`] still turns a
+//! panic (a bug) into an error, so that one bad cell costs one lookup, not the run.
 
 use std::cell::Cell;
 use std::cmp::Ordering;
@@ -11,9 +13,10 @@ use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
-use nt_hive::{Hive, KeyNode, KeyValue, KeyValueData, KeyValues, NtHiveNameString};
+use nt_hive::NtHiveNameString;
 
 use super::base_block::{BASE_BLOCK_SIZE, BaseBlock, read_u32, read_u64};
+use super::pages::PagedHive;
 use super::pattern::{NamePattern, name_hash};
 
 /// Largest value this reader will copy out; policy and profile values are far smaller.
@@ -26,12 +29,22 @@ pub const MAX_SUBKEYS: usize = 100_000;
 /// thousand times, Office-version keys by the thousand) can cost.
 pub const WORK_BUDGET: u64 = 64 << 20;
 
-/// Offset of the name inside an nk record, counted from its `nk` signature.
+/// Size of a key node record up to its name.
 const NK_NAME_OFFSET: usize = 76;
-/// Offset of the name inside a vk record, counted from its `vk` signature.
+/// Key node flag: the name is stored one byte per character (Latin-1).
+const NK_COMPRESSED_NAME: u16 = 0x0020;
+/// Size of a value record up to its name.
 const VK_NAME_OFFSET: usize = 20;
+/// Value record flag: the name is stored one byte per character (Latin-1).
+const VK_COMPRESSED_NAME: u16 = 0x0001;
 /// Bit of the vk data size that marks data stored inline in the offset field.
 const DATA_INLINE: u32 = 0x8000_0000;
+/// Most data one big-data segment carries.
+const BIG_DATA_SEGMENT: usize = 16344;
+/// First minor version whose hives store data longer than a segment as big data (`db`).
+const FIRST_BIG_DATA_VERSION: u32 = 4;
+/// Cell offset meaning "no cell".
+const NO_CELL: u32 = u32::MAX;
 
 /// A lookup in a hive failed because its structure is damaged.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,14 +58,12 @@ impl fmt::Display for HiveError {
 
 impl std::error::Error for HiveError {}
 
-impl From<nt_hive::NtHiveError> for HiveError {
-    fn from(error: nt_hive::NtHiveError) -> Self {
-        HiveError(error.to_string())
-    }
-}
-
 /// Result of a hive lookup.
 pub type HiveResult<T> = Result<T, HiveError>;
+
+fn damaged<T>(message: String) -> HiveResult<T> {
+    Err(HiveError(message))
+}
 
 thread_local! {
     static GUARDED: Cell<bool> = const { Cell::new(false) };
@@ -102,34 +113,83 @@ fn install_quiet_hook() {
     });
 }
 
-/// A read-only view of one hive's bytes.
+/// Where a hive's bytes are: all in memory, or read page by page on demand.
+#[derive(Clone, Copy)]
+pub enum HiveBytes<'a> {
+    /// The whole hive as one slice (a recovered copy, a test fixture, fuzz input).
+    Memory(&'a [u8]),
+    /// A hive whose pages are read when a lookup first needs them.
+    Paged(&'a PagedHive<'a>),
+}
+
+impl<'a> HiveBytes<'a> {
+    /// Length of the hive in bytes.
+    pub fn len(self) -> usize {
+        match self {
+            HiveBytes::Memory(bytes) => bytes.len(),
+            HiveBytes::Paged(hive) => hive.len(),
+        }
+    }
+
+    /// Whether the hive has no bytes.
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `len` bytes at file offset `offset`.
+    pub fn range(self, offset: usize, len: usize) -> HiveResult<&'a [u8]> {
+        match self {
+            HiveBytes::Memory(bytes) => offset
+                .checked_add(len)
+                .and_then(|end| bytes.get(offset..end))
+                .ok_or_else(|| {
+                    HiveError(format!(
+                        "{len} bytes at offset {offset:#x} run past the end of the hive ({} bytes)",
+                        bytes.len()
+                    ))
+                }),
+            HiveBytes::Paged(hive) => hive.range(offset, len),
+        }
+    }
+}
+
+/// A read-only view of one hive.
 pub struct HiveView<'a> {
-    bytes: &'a [u8],
-    hive: Hive<&'a [u8]>,
+    bytes: HiveBytes<'a>,
+    root: u32,
+    big_data: bool,
     work_left: Cell<u64>,
 }
 
 impl<'a> HiveView<'a> {
-    /// Opens `bytes` as a hive without trusting its sequence numbers (dirty hives are read as
-    /// they are; recovery happens before this, on the bytes).
+    /// Opens a hive held in memory, without trusting its sequence numbers (dirty hives are
+    /// read as they are; recovery happens before this, on the bytes).
     pub fn open(bytes: &'a [u8]) -> HiveResult<Self> {
+        Self::over(HiveBytes::Memory(bytes))
+    }
+
+    /// Opens a hive whose pages are read on demand.
+    pub fn paged(hive: &'a PagedHive<'a>) -> HiveResult<Self> {
+        Self::over(HiveBytes::Paged(hive))
+    }
+
+    fn over(bytes: HiveBytes<'a>) -> HiveResult<Self> {
         if bytes.len() < BASE_BLOCK_SIZE {
-            return Err(HiveError(format!(
+            return damaged(format!(
                 "{} bytes is shorter than a hive header (4096)",
                 bytes.len()
-            )));
+            ));
         }
-        let header = BaseBlock::parse(bytes).map_err(|e| HiveError(e.to_string()))?;
-        let root = header.root_cell_offset as usize;
-        if root == u32::MAX as usize || BASE_BLOCK_SIZE + root >= bytes.len() {
-            return Err(HiveError(format!(
-                "root cell offset {root:#x} lies outside the hive"
-            )));
+        let header = BaseBlock::parse(bytes.range(0, BASE_BLOCK_SIZE)?)
+            .map_err(|e| HiveError(e.to_string()))?;
+        let root = header.root_cell_offset;
+        if root == NO_CELL || BASE_BLOCK_SIZE + root as usize >= bytes.len() {
+            return damaged(format!("root cell offset {root:#x} lies outside the hive"));
         }
-        let hive = Hive::without_validation(bytes)?;
         Ok(HiveView {
             bytes,
-            hive,
+            root,
+            big_data: header.minor_version >= FIRST_BIG_DATA_VERSION,
             work_left: Cell::new(WORK_BUDGET),
         })
     }
@@ -140,9 +200,9 @@ impl<'a> HiveView<'a> {
         let cost = units as u64 + 1;
         if cost > left {
             self.work_left.set(0);
-            return Err(HiveError(format!(
+            return damaged(format!(
                 "hive needs more work than the budget of {WORK_BUDGET} units allows"
-            )));
+            ));
         }
         self.work_left.set(left - cost);
         Ok(())
@@ -150,8 +210,7 @@ impl<'a> HiveView<'a> {
 
     /// The root key.
     pub fn root(&self) -> HiveResult<Key<'_, 'a>> {
-        let node = self.hive.root_key_node()?;
-        Ok(Key { view: self, node })
+        self.key_at(self.root)
     }
 
     /// The key at `path` below the root (backslash-separated, any letter case), if present.
@@ -166,17 +225,192 @@ impl<'a> HiveView<'a> {
         Ok(Some(key))
     }
 
-    /// Offset of `slice` inside the hive bytes, if it points into them.
-    fn offset_of(&self, slice: &[u8]) -> Option<usize> {
-        let start = self.bytes.as_ptr() as usize;
-        let at = slice.as_ptr() as usize;
-        (at >= start && at < start + self.bytes.len()).then(|| at - start)
+    /// The data of the allocated cell at `offset` (counted from the first hive bin), without
+    /// its size field.
+    fn cell(&self, offset: u32) -> HiveResult<&'a [u8]> {
+        if offset == NO_CELL {
+            return damaged("a cell offset of 0xffffffff is used as a cell".to_string());
+        }
+        let at = BASE_BLOCK_SIZE + offset as usize;
+        let size = i32::from_le_bytes(
+            self.bytes
+                .range(at, 4)?
+                .try_into()
+                .expect("four bytes were read"),
+        );
+        if size >= 0 {
+            return damaged(format!(
+                "the cell at offset {at:#x} is free (size field {size})"
+            ));
+        }
+        let size = size.unsigned_abs() as usize;
+        if size < 8 || size % 8 != 0 {
+            return damaged(format!(
+                "the cell at offset {at:#x} has an impossible size of {size} bytes"
+            ));
+        }
+        self.bytes.range(at + 4, size - 4)
     }
 
-    /// The record whose name starts at `name`, checked against its two-byte signature.
-    fn record_before(&self, name: &[u8], name_offset: usize, signature: &[u8; 2]) -> Option<usize> {
-        let record = self.offset_of(name)?.checked_sub(name_offset)?;
-        (self.bytes.get(record..record + 2)? == signature).then_some(record)
+    /// The key node at cell `offset`.
+    fn key_at(&self, offset: u32) -> HiveResult<Key<'_, 'a>> {
+        let nk = record(self.cell(offset)?, NK_NAME_OFFSET, b"nk", offset)?;
+        Ok(Key { view: self, nk })
+    }
+
+    /// The subkey list at cell `offset`; `ri` lists are accepted only where `roots` is set.
+    fn subkey_list(&self, offset: u32, roots: bool) -> HiveResult<SubkeyList<'a>> {
+        let cell = self.cell(offset)?;
+        if cell.len() < 4 {
+            return damaged(format!("subkey list at cell {offset:#x} has no header"));
+        }
+        let count = usize::from(u16::from_le_bytes([cell[2], cell[3]]));
+        let kind = match &cell[0..2] {
+            b"lf" => ListKind::Fast,
+            b"lh" => ListKind::Hash,
+            b"li" => ListKind::Index,
+            b"ri" if roots => ListKind::Root,
+            other => {
+                return damaged(format!(
+                    "subkey list at cell {offset:#x} has signature {other:?}, not lf, lh, li{}",
+                    if roots { " or ri" } else { "" }
+                ));
+            }
+        };
+        let items = cell[4..].get(..count * kind.item_size()).ok_or_else(|| {
+            HiveError(format!(
+                "subkey list at cell {offset:#x} announces {count} entries but has room for fewer"
+            ))
+        })?;
+        Ok(SubkeyList { kind, items, count })
+    }
+
+    /// The leaf an index root's entry points to; it must list at least one key.
+    fn root_leaf(&self, offset: u32) -> HiveResult<SubkeyList<'a>> {
+        let leaf = self.subkey_list(offset, false)?;
+        if leaf.count == 0 {
+            return damaged(format!("index-root leaf at cell {offset:#x} is empty"));
+        }
+        Ok(leaf)
+    }
+
+    /// The value record at cell `offset`.
+    fn value_at(&self, offset: u32) -> HiveResult<ValueRecord<'a>> {
+        Ok(ValueRecord {
+            vk: record(self.cell(offset)?, VK_NAME_OFFSET, b"vk", offset)?,
+        })
+    }
+}
+
+/// Checks that `cell` holds a record of at least `header` bytes with `signature`.
+fn record<'a>(
+    cell: &'a [u8],
+    header: usize,
+    signature: &[u8; 2],
+    offset: u32,
+) -> HiveResult<&'a [u8]> {
+    if cell.len() < header {
+        return damaged(format!(
+            "cell {offset:#x} is {} bytes, too short for a {} record",
+            cell.len(),
+            String::from_utf8_lossy(signature)
+        ));
+    }
+    if &cell[0..2] != signature {
+        return damaged(format!(
+            "cell {offset:#x} has signature {:?} where {:?} was expected",
+            String::from_utf8_lossy(&cell[0..2]),
+            String::from_utf8_lossy(signature)
+        ));
+    }
+    Ok(cell)
+}
+
+/// A name stored in a record: `length` bytes after the `header`, Latin-1 when `compressed`.
+fn stored_name(
+    record: &[u8],
+    header: usize,
+    length: usize,
+    compressed: bool,
+) -> HiveResult<NtHiveNameString<'_>> {
+    let bytes = record.get(header..header + length).ok_or_else(|| {
+        HiveError(format!(
+            "a name of {length} bytes runs past the end of its {}-byte record",
+            record.len()
+        ))
+    })?;
+    Ok(if compressed {
+        NtHiveNameString::Latin1(bytes)
+    } else {
+        NtHiveNameString::Utf16LE(bytes)
+    })
+}
+
+/// The kinds of subkey list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ListKind {
+    /// `lf`: key offsets with the names' first four characters.
+    Fast,
+    /// `lh`: key offsets with a hash of each name.
+    Hash,
+    /// `li`: key offsets alone.
+    Index,
+    /// `ri`: offsets of further lists.
+    Root,
+}
+
+impl ListKind {
+    fn item_size(self) -> usize {
+        match self {
+            ListKind::Fast | ListKind::Hash => 8,
+            ListKind::Index | ListKind::Root => 4,
+        }
+    }
+}
+
+/// A subkey list: its kind and its entries.
+#[derive(Clone, Copy)]
+struct SubkeyList<'a> {
+    kind: ListKind,
+    items: &'a [u8],
+    count: usize,
+}
+
+impl SubkeyList<'_> {
+    /// The cell offset in entry `index` (a key node, or for `ri` a leaf).
+    fn offset(self, index: usize) -> u32 {
+        read_u32(self.items, index * self.kind.item_size())
+    }
+
+    /// The hint stored in entry `index`, for lists that store one.
+    fn hint(self, index: usize) -> Option<NameHint> {
+        let at = index * 8 + 4;
+        match self.kind {
+            ListKind::Hash => Some(NameHint::Hash(read_u32(self.items, at))),
+            ListKind::Fast => Some(NameHint::Prefix(
+                self.items[at..at + 4].try_into().expect("four bytes"),
+            )),
+            ListKind::Index | ListKind::Root => None,
+        }
+    }
+}
+
+/// A value record (`vk`) found in a key's value list.
+#[derive(Clone, Copy)]
+struct ValueRecord<'a> {
+    vk: &'a [u8],
+}
+
+impl<'a> ValueRecord<'a> {
+    fn name(self) -> HiveResult<NtHiveNameString<'a>> {
+        let length = usize::from(u16::from_le_bytes([self.vk[2], self.vk[3]]));
+        let flags = u16::from_le_bytes([self.vk[16], self.vk[17]]);
+        stored_name(
+            self.vk,
+            VK_NAME_OFFSET,
+            length,
+            flags & VK_COMPRESSED_NAME != 0,
+        )
     }
 }
 
@@ -184,22 +418,29 @@ impl<'a> HiveView<'a> {
 #[derive(Clone)]
 pub struct Key<'h, 'a> {
     view: &'h HiveView<'a>,
-    node: KeyNode<'h, &'a [u8]>,
+    nk: &'a [u8],
 }
 
 impl<'h, 'a> Key<'h, 'a> {
     /// The key's name as stored.
     pub fn name(&self) -> HiveResult<String> {
-        Ok(self.node.name()?.to_string_lossy())
+        Ok(self.stored_name()?.to_string_lossy())
+    }
+
+    fn stored_name(&self) -> HiveResult<NtHiveNameString<'a>> {
+        let length = usize::from(u16::from_le_bytes([self.nk[72], self.nk[73]]));
+        let flags = u16::from_le_bytes([self.nk[2], self.nk[3]]);
+        stored_name(
+            self.nk,
+            NK_NAME_OFFSET,
+            length,
+            flags & NK_COMPRESSED_NAME != 0,
+        )
     }
 
     /// The key's last-write time as a Windows FILETIME.
     pub fn last_written(&self) -> Option<u64> {
-        let name = self.node.name().ok()?;
-        let nk = self
-            .view
-            .record_before(name_bytes(&name), NK_NAME_OFFSET, b"nk")?;
-        let filetime = read_u64(self.view.bytes, nk + 4);
+        let filetime = read_u64(self.nk, 4);
         (filetime != 0).then_some(filetime)
     }
 
@@ -210,86 +451,60 @@ impl<'h, 'a> Key<'h, 'a> {
     /// list stores a hint per entry, an ASCII name is looked up as Windows does, by the hints
     /// first, so that only the key nodes the hints cannot rule out are read.
     pub fn subkey(&self, name: &str) -> HiveResult<Option<Key<'h, 'a>>> {
-        if !self.has_children(20, 28) {
+        let Some(list) = self.subkey_list()? else {
             return Ok(None);
-        }
+        };
         self.view.charge(name.len())?;
-        if name.is_ascii() {
-            match self.hinted_leaf() {
-                Some(leaf) if leaf.hashed => return self.find_by_hash(leaf, name),
-                Some(leaf) => return self.find_by_prefix(leaf, name),
-                None => {}
-            }
+        match list.kind {
+            ListKind::Hash if name.is_ascii() => self.find_by_hash(list, name),
+            ListKind::Fast if name.is_ascii() => self.find_by_prefix(list, name),
+            ListKind::Root => self.find_in_root(list, name),
+            _ => self.find_in_leaf(list, name),
         }
-        match self.node.subkey(name) {
-            Some(found) => Ok(Some(self.wrap(found?))),
+    }
+
+    /// The key's subkey list, or `None` when it has no subkeys.
+    fn subkey_list(&self) -> HiveResult<Option<SubkeyList<'a>>> {
+        match self.children(20, 28) {
+            Some(offset) => self.view.subkey_list(offset, true).map(Some),
             None => Ok(None),
         }
     }
 
-    /// The key's subkey list when it is a single leaf with a hint per entry (`lf` since
-    /// Windows NT 4, `lh` since Windows XP), bounds-checked.
-    fn hinted_leaf(&self) -> Option<HintedLeaf> {
-        let bytes = self.view.bytes;
-        let nk = self.nk_offset()?;
-        let cell = BASE_BLOCK_SIZE.checked_add(read_u32(bytes, nk + 28) as usize)?;
-        let header = bytes.get(cell..cell.checked_add(8)?)?;
-        let cell_size = i32::from_le_bytes(header[0..4].try_into().ok()?).checked_neg()?;
-        let hashed = match &header[4..6] {
-            b"lh" => true,
-            b"lf" => false,
-            _ => return None,
-        };
-        if cell_size <= 0 {
-            return None;
-        }
-        let count = usize::from(u16::from_le_bytes([header[6], header[7]]));
-        let end = (cell + 8).checked_add(count.checked_mul(8)?)?;
-        (end <= bytes.len() && end <= cell.checked_add(cell_size as usize)?).then_some(HintedLeaf {
-            hashed,
-            entries: cell + 8,
-            count,
-        })
-    }
-
     /// Looks `name` (ASCII) up in a hash leaf as Windows does: only entries whose stored hash
     /// matches are read and their names compared, so a miss reads no key cell at all.
-    fn find_by_hash(&self, leaf: HintedLeaf, name: &str) -> HiveResult<Option<Key<'h, 'a>>> {
-        let wanted = name_hash(name);
+    fn find_by_hash(&self, leaf: SubkeyList<'a>, name: &str) -> HiveResult<Option<Key<'h, 'a>>> {
+        let wanted = NameHint::Hash(name_hash(name));
         for index in 0..leaf.count {
-            if leaf.hint(self.view.bytes, index) != NameHint::Hash(wanted) {
+            if leaf.hint(index) != Some(wanted) {
                 continue;
             }
-            let Some(node) = self.nth_subkey(index)? else {
-                return Ok(None);
-            };
-            if node.name()? == name {
-                return Ok(Some(self.wrap(node)));
+            let key = self.nth_subkey(leaf, index)?;
+            if key.stored_name()? == name {
+                return Ok(Some(key));
             }
         }
         Ok(None)
     }
 
-    /// Looks `name` (ASCII) up in a fast leaf by the binary search nt-hive does over the
-    /// names, but as Windows does it: where an entry's hint (the name's first characters)
-    /// already orders it against `name`, its key node is not read.
-    fn find_by_prefix(&self, leaf: HintedLeaf, name: &str) -> HiveResult<Option<Key<'h, 'a>>> {
+    /// Looks `name` (ASCII) up in a fast leaf by binary search over the names, as Windows
+    /// does it: where an entry's hint (the name's first characters) already orders it against
+    /// `name`, its key node is not read.
+    fn find_by_prefix(&self, leaf: SubkeyList<'a>, name: &str) -> HiveResult<Option<Key<'h, 'a>>> {
         let (mut left, mut right) = (0i64, leaf.count as i64 - 1);
         while left <= right {
             let mid = (left + right) / 2;
-            let order = match leaf.hint(self.view.bytes, mid as usize) {
-                NameHint::Prefix(hint) => prefix_order(hint, name),
-                NameHint::Hash(_) => None,
+            let hinted = match leaf.hint(mid as usize) {
+                Some(NameHint::Prefix(hint)) => prefix_order(hint, name),
+                _ => None,
             };
-            let order = match order {
+            let order = match hinted {
                 Some(order) => order,
                 None => {
-                    let Some(node) = self.nth_subkey(mid as usize)? else {
-                        return Ok(None);
-                    };
-                    match node.name()?.partial_cmp(name) {
-                        Some(Ordering::Equal) => return Ok(Some(self.wrap(node))),
-                        order => order.unwrap_or(Ordering::Less),
+                    let key = self.nth_subkey(leaf, mid as usize)?;
+                    match key.order_against(name)? {
+                        Ordering::Equal => return Ok(Some(key)),
+                        order => order,
                     }
                 }
             };
@@ -301,13 +516,59 @@ impl<'h, 'a> Key<'h, 'a> {
         Ok(None)
     }
 
-    /// The key node of entry `index` of the subkey list, charged to the work budget.
-    fn nth_subkey(&self, index: usize) -> HiveResult<Option<KeyNode<'h, &'a [u8]>>> {
+    /// Binary search over a leaf by the names in its key nodes.
+    fn find_in_leaf(&self, leaf: SubkeyList<'a>, name: &str) -> HiveResult<Option<Key<'h, 'a>>> {
+        let (mut left, mut right) = (0i64, leaf.count as i64 - 1);
+        while left <= right {
+            let mid = (left + right) / 2;
+            let key = self.nth_subkey(leaf, mid as usize)?;
+            match key.order_against(name)? {
+                Ordering::Equal => return Ok(Some(key)),
+                Ordering::Less => left = mid + 1,
+                Ordering::Greater => right = mid - 1,
+            }
+        }
+        Ok(None)
+    }
+
+    /// Binary search over an index root: a leaf whose first and last names bracket `name` is
+    /// the only one that can hold it.
+    fn find_in_root(&self, root: SubkeyList<'a>, name: &str) -> HiveResult<Option<Key<'h, 'a>>> {
+        let (mut left, mut right) = (0i64, root.count as i64 - 1);
+        while left <= right {
+            let mid = (left + right) / 2;
+            let leaf = self.view.root_leaf(root.offset(mid as usize))?;
+            let first = self.nth_subkey(leaf, 0)?;
+            match first.order_against(name)? {
+                Ordering::Equal => return Ok(Some(first)),
+                Ordering::Greater => {
+                    right = mid - 1;
+                    continue;
+                }
+                Ordering::Less => {}
+            }
+            let last = self.nth_subkey(leaf, leaf.count - 1)?;
+            match last.order_against(name)? {
+                Ordering::Equal => return Ok(Some(last)),
+                Ordering::Less => left = mid + 1,
+                Ordering::Greater => return self.find_in_leaf(leaf, name),
+            }
+        }
+        Ok(None)
+    }
+
+    /// How this key's name orders against `name`, as nt-hive compares names.
+    fn order_against(&self, name: &str) -> HiveResult<Ordering> {
+        Ok(self
+            .stored_name()?
+            .partial_cmp(name)
+            .unwrap_or(Ordering::Less))
+    }
+
+    /// The key node of entry `index` of a leaf, charged to the work budget.
+    fn nth_subkey(&self, leaf: SubkeyList<'a>, index: usize) -> HiveResult<Key<'h, 'a>> {
         self.view.charge(0)?;
-        let Some(subkeys) = self.node.subkeys() else {
-            return Ok(None);
-        };
-        Ok(subkeys?.nth(index).transpose()?)
+        self.view.key_at(leaf.offset(index))
     }
 
     /// The names of all subkeys, in stored order (at most [`MAX_SUBKEYS`]).
@@ -329,8 +590,8 @@ impl<'h, 'a> Key<'h, 'a> {
         pattern: &NamePattern,
         accepts: impl Fn(&str) -> bool,
     ) -> HiveResult<Vec<String>> {
-        let leaf = match self.hinted_leaf() {
-            Some(leaf) if self.has_children(20, 28) => leaf,
+        let leaf = match self.subkey_list()? {
+            Some(list) if matches!(list.kind, ListKind::Fast | ListKind::Hash) => list,
             _ => {
                 let mut names = self.subkey_names()?;
                 names.retain(|name| accepts(name));
@@ -338,18 +599,16 @@ impl<'h, 'a> Key<'h, 'a> {
             }
         };
         let mut names = Vec::new();
-        for index in 0..leaf.count {
-            let admitted = match leaf.hint(self.view.bytes, index) {
-                NameHint::Hash(hash) => pattern.may_hash_to(hash),
-                NameHint::Prefix(hint) => pattern.may_start_with(hint),
+        for index in 0..leaf.count.min(MAX_SUBKEYS) {
+            let admitted = match leaf.hint(index) {
+                Some(NameHint::Hash(hash)) => pattern.may_hash_to(hash),
+                Some(NameHint::Prefix(hint)) => pattern.may_start_with(hint),
+                None => true,
             };
             if !admitted {
                 continue;
             }
-            let Some(node) = self.nth_subkey(index)? else {
-                break;
-            };
-            let name = node.name()?;
+            let name = self.nth_subkey(leaf, index)?.stored_name()?;
             self.view.charge(name_bytes(&name).len())?;
             let name = name.to_string_lossy();
             if accepts(&name) {
@@ -369,46 +628,86 @@ impl<'h, 'a> Key<'h, 'a> {
         Ok(keys)
     }
 
-    /// The value called `name` (any letter case; empty for the default value), if present.
-    ///
-    /// The value list is walked here rather than by nt-hive, so that each entry is charged to
-    /// the work budget. To look up several values of one key, walk it once with
-    /// [`Key::value_index`].
-    pub fn value(&self, name: &str) -> HiveResult<Option<Value>> {
-        let mut found = None;
-        self.for_each_value(|value| {
-            if self.named(&value, name)? {
-                found = Some(self.read_value(&value)?);
+    /// Calls `visit` on each subkey, in stored order, until it returns `Ok(false)` or
+    /// [`MAX_SUBKEYS`] have been visited.
+    fn for_each_subkey(
+        &self,
+        mut visit: impl FnMut(Key<'h, 'a>) -> HiveResult<bool>,
+    ) -> HiveResult<()> {
+        let Some(list) = self.subkey_list()? else {
+            return Ok(());
+        };
+        let mut left = MAX_SUBKEYS;
+        let mut each = |key: Key<'h, 'a>| -> HiveResult<bool> {
+            let name_len = key.stored_name().map_or(0, |name| name_bytes(&name).len());
+            self.view.charge(name_len)?;
+            left -= 1;
+            Ok(visit(key)? && left > 0)
+        };
+        if list.kind != ListKind::Root {
+            return self.walk_leaf(list, &mut each).map(drop);
+        }
+        for index in 0..list.count {
+            let leaf = self.view.root_leaf(list.offset(index))?;
+            if !self.walk_leaf(leaf, &mut each)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Calls `visit` on each key of `leaf`; false when `visit` asked to stop.
+    fn walk_leaf(
+        &self,
+        leaf: SubkeyList<'a>,
+        visit: &mut impl FnMut(Key<'h, 'a>) -> HiveResult<bool>,
+    ) -> HiveResult<bool> {
+        for index in 0..leaf.count {
+            if !visit(self.view.key_at(leaf.offset(index))?)? {
                 return Ok(false);
             }
-            Ok(true)
-        })?;
-        Ok(found)
+        }
+        Ok(true)
+    }
+
+    /// The value called `name` (any letter case; empty for the default value), if present.
+    ///
+    /// To look up several values of one key, walk its list once with [`Key::value_index`].
+    pub fn value(&self, name: &str) -> HiveResult<Option<Value>> {
+        self.value_index()?.get(name)
     }
 
     /// The key's value list, walked on demand and at most once, so that any number of values
     /// can be looked up by name without visiting an entry twice (at most [`MAX_SUBKEYS`]
     /// entries).
     pub fn value_index(&self) -> HiveResult<ValueIndex<'h, 'a>> {
-        let unread = match self
-            .has_children(36, 40)
-            .then(|| self.node.values())
-            .flatten()
-        {
-            Some(values) => Some(values?.take(MAX_SUBKEYS)),
-            None => None,
-        };
         Ok(ValueIndex {
             key: self.clone(),
+            list: self.value_list()?,
             read: Vec::new(),
-            unread,
             failure: None,
         })
     }
 
+    /// The entries of the key's value list (cell offsets), empty when it has no values.
+    fn value_list(&self) -> HiveResult<&'a [u8]> {
+        let Some(offset) = self.children(36, 40) else {
+            return Ok(&[]);
+        };
+        let count = read_u32(self.nk, 36) as usize;
+        let cell = self.view.cell(offset)?;
+        let entries = cell.get(..count.min(MAX_SUBKEYS) * 4);
+        if count.checked_mul(4).is_none_or(|bytes| bytes > cell.len()) {
+            return damaged(format!(
+                "value list at cell {offset:#x} is too short for the {count} values announced"
+            ));
+        }
+        Ok(entries.unwrap_or_default())
+    }
+
     /// Whether `value` is called `name`, compared as Windows compares names (case-insensitive
     /// over the Basic Multilingual Plane) without allocating; the name is charged to the budget.
-    fn named(&self, value: &KeyValue<'h, &'a [u8]>, name: &str) -> HiveResult<bool> {
+    fn named(&self, value: ValueRecord<'a>, name: &str) -> HiveResult<bool> {
         let stored = value.name()?;
         self.view.charge(name_bytes(&stored).len())?;
         Ok(match stored {
@@ -423,106 +722,52 @@ impl<'h, 'a> Key<'h, 'a> {
 
     /// All values of the key, in stored order (at most [`MAX_SUBKEYS`]).
     pub fn values(&self) -> HiveResult<Vec<Value>> {
-        let mut values = Vec::new();
-        self.for_each_value(|value| {
-            values.push(self.read_value(&value)?);
-            Ok(true)
-        })?;
+        let list = self.value_list()?;
+        let mut values = Vec::with_capacity(list.len() / 4);
+        for entry in list.chunks_exact(4) {
+            self.view.charge(0)?;
+            let record = self.view.value_at(read_u32(entry, 0))?;
+            values.push(self.read_value(record)?);
+        }
         Ok(values)
     }
 
-    /// Calls `visit` on each value until it returns `Ok(false)`.
-    fn for_each_value(
-        &self,
-        mut visit: impl FnMut(KeyValue<'h, &'a [u8]>) -> HiveResult<bool>,
-    ) -> HiveResult<()> {
-        if !self.has_children(36, 40) {
-            return Ok(());
-        }
-        let Some(values) = self.node.values() else {
-            return Ok(());
-        };
-        for value in values?.take(MAX_SUBKEYS) {
-            self.view.charge(0)?;
-            if !visit(value?)? {
-                break;
-            }
-        }
-        Ok(())
+    /// The offset of the key's list of children (subkeys: count at 20, list at 28; values:
+    /// count at 36, list at 40), or `None` when it announces none.
+    fn children(&self, count_at: usize, list_at: usize) -> Option<u32> {
+        let list = read_u32(self.nk, list_at);
+        (read_u32(self.nk, count_at) != 0 && list != NO_CELL).then_some(list)
     }
 
-    fn wrap(&self, node: KeyNode<'h, &'a [u8]>) -> Key<'h, 'a> {
-        Key {
-            view: self.view,
-            node,
-        }
-    }
-
-    /// Calls `visit` on each subkey until it returns `Ok(false)`.
-    fn for_each_subkey(
-        &self,
-        mut visit: impl FnMut(Key<'h, 'a>) -> HiveResult<bool>,
-    ) -> HiveResult<()> {
-        if !self.has_children(20, 28) {
-            return Ok(());
-        }
-        let Some(subkeys) = self.node.subkeys() else {
-            return Ok(());
-        };
-        for node in subkeys?.take(MAX_SUBKEYS) {
-            let key = self.wrap(node?);
-            let name_len = key.node.name().map_or(0, |name| name_bytes(&name).len());
-            self.view.charge(name_len)?;
-            if !visit(key)? {
-                break;
-            }
-        }
-        Ok(())
-    }
-
-    /// Whether the nk record announces children at `count_at` whose list offset at `list_at`
-    /// is usable; nt-hive asserts on an offset of 0xFFFFFFFF, so that is checked first.
-    fn has_children(&self, count_at: usize, list_at: usize) -> bool {
-        let Some(nk) = self.nk_offset() else {
-            return true;
-        };
-        let bytes = self.view.bytes;
-        if bytes.len() < nk + NK_NAME_OFFSET {
-            return false;
-        }
-        read_u32(bytes, nk + count_at) != 0 && read_u32(bytes, nk + list_at) != u32::MAX
-    }
-
-    fn nk_offset(&self) -> Option<usize> {
-        let name = self.node.name().ok()?;
-        self.view
-            .record_before(name_bytes(&name), NK_NAME_OFFSET, b"nk")
-    }
-
-    fn read_value(&self, value: &KeyValue<'h, &'a [u8]>) -> HiveResult<Value> {
-        let name = value.name()?;
-        let vk = self
-            .view
-            .record_before(name_bytes(&name), VK_NAME_OFFSET, b"vk")
-            .ok_or_else(|| HiveError("value record not found before its name".into()))?;
-        let bytes = self.view.bytes;
-        let raw_size = read_u32(bytes, vk + 4);
-        let data_offset = read_u32(bytes, vk + 8);
-        let raw_type = read_u32(bytes, vk + 12);
+    fn read_value(&self, value: ValueRecord<'a>) -> HiveResult<Value> {
+        let name = value.name()?.to_string_lossy();
+        let vk = value.vk;
+        let raw_size = read_u32(vk, 4);
+        let data_offset = read_u32(vk, 8);
+        let raw_type = read_u32(vk, 12);
         let size = (raw_size & !DATA_INLINE) as usize;
-        let name = name.to_string_lossy();
         if size > MAX_VALUE_SIZE {
-            return Err(HiveError(format!(
-                "value {name:?} claims {size} bytes of data"
-            )));
+            return damaged(format!("value {name:?} claims {size} bytes of data"));
         }
         self.view.charge(size)?;
         let data = if size == 0 {
             Vec::new()
-        } else if raw_size & DATA_INLINE == 0 && data_offset == u32::MAX {
-            return Err(HiveError(format!("value {name:?} has no data cell")));
+        } else if raw_size & DATA_INLINE != 0 {
+            inline_data(vk, size, &name)?
+        } else if data_offset == NO_CELL {
+            return damaged(format!("value {name:?} has no data cell"));
+        } else if size > BIG_DATA_SEGMENT && self.view.big_data {
+            self.big_data(data_offset, size)?
         } else {
-            collect_data(value.data()?, size)?
+            let cell = self.view.cell(data_offset)?;
+            cell.get(..size)
+                .ok_or_else(|| {
+                    HiveError(format!(
+                        "value {name:?} has {size} bytes of data in a {}-byte cell",
+                        cell.len()
+                    ))
+                })?
+                .to_vec()
         };
         Ok(Value {
             name,
@@ -530,15 +775,61 @@ impl<'h, 'a> Key<'h, 'a> {
             data,
         })
     }
+
+    /// Data stored in segments (`db`): the segments in order, each holding up to
+    /// [`BIG_DATA_SEGMENT`] bytes; a list with too few segments gives the data it has.
+    fn big_data(&self, offset: u32, size: usize) -> HiveResult<Vec<u8>> {
+        let header = self.view.cell(offset)?;
+        if header.len() < 8 || &header[0..2] != b"db" {
+            return damaged(format!("big data at cell {offset:#x} has no db header"));
+        }
+        let count = usize::from(u16::from_le_bytes([header[2], header[3]]));
+        if size > count * BIG_DATA_SEGMENT {
+            return damaged(format!(
+                "big data at cell {offset:#x} has {count} segments, too few for {size} bytes"
+            ));
+        }
+        let list = self.view.cell(read_u32(header, 4))?;
+        let segments = list.get(..count * 4).ok_or_else(|| {
+            HiveError(format!(
+                "big data at cell {offset:#x} lists {count} segments but has room for fewer"
+            ))
+        })?;
+        let mut data = Vec::with_capacity(size);
+        for entry in segments.chunks_exact(4) {
+            let wanted = (size - data.len()).min(BIG_DATA_SEGMENT);
+            if wanted == 0 {
+                break;
+            }
+            let segment = self.view.cell(read_u32(entry, 0))?;
+            data.extend_from_slice(segment.get(..wanted).ok_or_else(|| {
+                HiveError(format!(
+                    "big-data segment of {} bytes is shorter than the {wanted} it should hold",
+                    segment.len()
+                ))
+            })?);
+        }
+        Ok(data)
+    }
+}
+
+/// Data kept in a value record's offset field (at most four bytes).
+fn inline_data(vk: &[u8], size: usize, name: &str) -> HiveResult<Vec<u8>> {
+    if size > 4 {
+        return damaged(format!(
+            "value {name:?} claims {size} bytes of data inside its record (at most 4)"
+        ));
+    }
+    Ok(vk[8..8 + size].to_vec())
 }
 
 /// The value list of one key, walked on demand (see [`Key::value_index`]).
 pub struct ValueIndex<'h, 'a> {
     key: Key<'h, 'a>,
+    /// The entries of the list not walked yet (cell offsets).
+    list: &'a [u8],
     /// The entries walked so far, in stored order.
-    read: Vec<KeyValue<'h, &'a [u8]>>,
-    /// The rest of the list.
-    unread: Option<std::iter::Take<KeyValues<'h, &'a [u8]>>>,
+    read: Vec<ValueRecord<'a>>,
     /// Why the walk stopped early: a damaged entry, or the work budget spent.
     failure: Option<HiveError>,
 }
@@ -551,7 +842,7 @@ impl ValueIndex<'_, '_> {
     /// Once the walk has failed, every value not found before the failure fails likewise.
     pub fn get(&mut self, name: &str) -> HiveResult<Option<Value>> {
         if let Some(at) = self.position_read(name)? {
-            return self.key.read_value(&self.read[at]).map(Some);
+            return self.key.read_value(self.read[at]).map(Some);
         }
         if let Some(failure) = &self.failure {
             return Err(failure.clone());
@@ -567,7 +858,7 @@ impl ValueIndex<'_, '_> {
 
     /// Where `name` is among the entries walked so far.
     fn position_read(&self, name: &str) -> HiveResult<Option<usize>> {
-        for (at, value) in self.read.iter().enumerate() {
+        for (at, &value) in self.read.iter().enumerate() {
             if self.key.named(value, name)? {
                 return Ok(Some(at));
             }
@@ -577,65 +868,23 @@ impl ValueIndex<'_, '_> {
 
     /// Walks on until the value called `name`, keeping every entry passed.
     fn walk_to(&mut self, name: &str) -> HiveResult<Option<Value>> {
-        while let Some(value) = self.unread.as_mut().and_then(Iterator::next) {
+        while let Some((entry, rest)) = self.list.split_first_chunk::<4>() {
+            self.list = rest;
             self.key.view.charge(0)?;
-            let value = value?;
-            let found = self.key.named(&value, name)?;
+            let value = self.key.view.value_at(u32::from_le_bytes(*entry))?;
+            let found = self.key.named(value, name)?;
             self.read.push(value);
             if found {
-                return self
-                    .key
-                    .read_value(&self.read[self.read.len() - 1])
-                    .map(Some);
+                return self.key.read_value(value).map(Some);
             }
         }
         Ok(None)
     }
 }
 
-fn collect_data(data: KeyValueData<'_, &[u8]>, size: usize) -> HiveResult<Vec<u8>> {
-    match data {
-        KeyValueData::Small(bytes) => Ok(bytes.to_vec()),
-        KeyValueData::Big(segments) => {
-            let mut out = Vec::with_capacity(size);
-            for segment in segments {
-                out.extend_from_slice(segment?);
-                if out.len() > size {
-                    break;
-                }
-            }
-            out.truncate(size);
-            Ok(out)
-        }
-    }
-}
-
 fn name_bytes<'n>(name: &NtHiveNameString<'n>) -> &'n [u8] {
     match name {
         NtHiveNameString::Latin1(bytes) | NtHiveNameString::Utf16LE(bytes) => bytes,
-    }
-}
-
-/// A subkey list that is one leaf storing, beside each key node's offset, a hint of its name.
-#[derive(Clone, Copy)]
-struct HintedLeaf {
-    /// `lh` (a hash of the name) rather than `lf` (the name's first characters).
-    hashed: bool,
-    /// Offset of the first entry.
-    entries: usize,
-    /// Number of entries.
-    count: usize,
-}
-
-impl HintedLeaf {
-    /// The hint stored in entry `index`.
-    fn hint(self, bytes: &[u8], index: usize) -> NameHint {
-        let at = self.entries + index * 8 + 4;
-        if self.hashed {
-            NameHint::Hash(read_u32(bytes, at))
-        } else {
-            NameHint::Prefix([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-        }
     }
 }
 
@@ -823,7 +1072,8 @@ mod tests {
         let hive = build_hive("NTUSER", &root_key);
         let view = HiveView::open(&hive).unwrap();
         let root = view.root().unwrap();
-        assert!(root.hinted_leaf().is_some_and(|leaf| !leaf.hashed));
+        let leaf = root.subkey_list().unwrap().unwrap();
+        assert_eq!(leaf.kind, ListKind::Fast);
         let mut wanted: Vec<String> = ["", "0", "16", "16.00", "Abc", "Abcc", "Commo", "Zzz"]
             .map(String::from)
             .to_vec();
@@ -834,9 +1084,9 @@ mod tests {
         for name in &wanted {
             let by_hint = root.subkey(name).unwrap().map(|k| k.name().unwrap());
             let by_name = root
-                .node
-                .subkey(name)
-                .map(|k| k.unwrap().name().unwrap().to_string_lossy());
+                .find_in_leaf(leaf, name)
+                .unwrap()
+                .map(|k| k.name().unwrap());
             assert_eq!(by_hint, by_name, "{name:?}");
         }
     }
@@ -857,7 +1107,8 @@ mod tests {
         }
         let view = HiveView::open(&hive).unwrap();
         let root = view.root().unwrap();
-        assert!(root.node.subkey("Omega").unwrap().is_err());
+        let leaf = root.subkey_list().unwrap().unwrap();
+        assert!(root.find_in_leaf(leaf, "Omega").is_err());
         assert_eq!(
             root.subkey("omega").unwrap().unwrap().name().unwrap(),
             "Omega"
