@@ -1,19 +1,18 @@
-//! Loading a discovered hive: map its bytes, tell clean from dirty, and replay the transaction
-//! logs of a dirty hive before anything is read.
+//! Loading a discovered hive: open it, tell clean from dirty, and replay the transaction logs
+//! of a dirty hive before anything is read.
 //!
-//! Recovery works on bytes: the primary stays mapped read-only and the recovered state is a
-//! copy-on-write map patched in memory (or, when the hive grows, a copy), so the evidence file
-//! is never written. Both stay available so extraction can tell which values the logs changed.
-
-#[cfg(target_os = "linux")]
-use memmap2::Advice;
-use memmap2::MmapMut;
+//! A hive is read page by page on demand (see [`PagedHive`]), never mapped or copied whole.
+//! A recovered hive is the primary's pages with the logs' final version of each changed page
+//! laid over them as each page is first read, so the evidence file is never written and only
+//! the pages extraction visits are ever put together. The primary stays readable beside it,
+//! so extraction can tell which values the logs changed.
 
 use crate::discovery::DiscoveredHive;
 use crate::hive::BaseBlock;
+use crate::hive::PagedHive;
 use crate::hive::base_block::BASE_BLOCK_SIZE;
-use crate::recovery::{self, LogInput, Recovery};
-use crate::source::{Access, Evidence, EvidenceBytes};
+use crate::recovery::{self, LogInput, PRIMARY_HEAD, Recovery};
+use crate::source::{EvidenceBytes, PagedFile};
 
 /// The state of a hive after loading.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,66 +67,96 @@ impl HiveState {
     }
 }
 
-/// A hive ready to be read.
-pub struct LoadedHive {
-    /// The primary file as collected.
-    pub primary: Option<EvidenceBytes>,
-    /// The recovered state, when transaction logs were replayed.
-    pub recovered: Option<EvidenceBytes>,
-    /// Clean, recovered, stale or unreadable.
-    pub state: HiveState,
+/// The hives extraction reads, lent for the duration of [`load`]'s callback.
+#[derive(Clone, Copy, Default)]
+pub struct Views<'v> {
+    /// The hive as it stands: recovered when the logs were replayed, else the primary as
+    /// collected; `None` when it cannot be read.
+    pub current: Option<&'v PagedHive<'v>>,
+    /// The primary as collected, when logs were replayed over it.
+    pub before_logs: Option<&'v PagedHive<'v>>,
 }
 
-impl LoadedHive {
-    /// The bytes extraction reads: the recovered state if there is one, else the primary.
-    pub fn current(&self) -> Option<&[u8]> {
-        self.recovered.as_deref().or(self.primary.as_deref())
-    }
-}
-
-/// Loads `hive` read-only; with `recover`, a dirty hive's logs are replayed in memory.
-pub fn load(hive: &DiscoveredHive, recover: bool) -> LoadedHive {
+/// Opens `hive` read-only, replays a dirty hive's logs when `recover` is set, and lets `read`
+/// read the result; returns the hive's state with what `read` returned.
+pub fn load<T>(
+    hive: &DiscoveredHive,
+    recover: bool,
+    read: impl FnOnce(Views<'_>) -> T,
+) -> (HiveState, T) {
     let state = header_state(hive);
-    let unreadable = |state| LoadedHive {
-        primary: None,
-        recovered: None,
-        state,
-    };
     if let HiveState::Error(_) = state {
-        return unreadable(state);
+        return (state, read(Views::default()));
     }
-    let primary = match hive.evidence.open(Access::Lookups) {
-        Ok(bytes) => bytes,
-        Err(error) => return unreadable(HiveState::Error(format!("cannot read: {error}"))),
+    let file = match hive.evidence.open_paged() {
+        Ok(file) => file,
+        Err(error) => {
+            return (
+                HiveState::Error(format!("cannot read: {error}")),
+                read(Views::default()),
+            );
+        }
     };
-    let (recovered, state) = match state {
-        HiveState::Stale { detail, .. } if recover => replay(hive, &primary, &detail),
+    let primary = file.hive();
+    let current = Views {
+        current: Some(&primary),
+        before_logs: None,
+    };
+    match state {
+        HiveState::Stale { detail, .. } if recover => replay(hive, &file, &primary, &detail, read),
         HiveState::Stale { status, detail } => (
-            None,
             HiveState::Stale {
                 status,
                 detail: format!("{detail}; read without applying transaction logs (--no-recover)"),
             },
+            read(current),
         ),
-        other => (None, other),
-    };
-    LoadedHive {
-        primary: Some(primary),
-        recovered,
-        state,
+        other => (other, read(current)),
     }
 }
 
-/// Replays the logs beside `hive` onto `primary`.
-fn replay(
+/// Replays the logs beside `hive` over `primary` and lets `read` read the outcome.
+fn replay<T>(
     hive: &DiscoveredHive,
-    primary: &[u8],
+    file: &PagedFile,
+    primary: &PagedHive<'_>,
     dirty: &str,
-) -> (Option<EvidenceBytes>, HiveState) {
-    with_recovery(hive, primary, dirty, |outcome| match outcome {
-        Recovery::Recovered(plan) => Some(materialise(&hive.evidence, primary, plan)),
-        _ => None,
-    })
+    read: impl FnOnce(Views<'_>) -> T,
+) -> (HiveState, T) {
+    let head = match primary.range(0, file.len().min(PRIMARY_HEAD)) {
+        Ok(head) => head,
+        Err(error) => return (HiveState::Error(error.0), read(Views::default())),
+    };
+    let mut read = Some(read);
+    let (outcome, state) = with_recovery(hive, head, file.len(), dirty, |outcome| {
+        let Recovery::Recovered(plan) = outcome else {
+            return None;
+        };
+        let recovered = PagedHive::new(
+            file.len().max(plan.new_size),
+            Box::new(|offset, window| {
+                file.read_window(offset, window)?;
+                plan.patch_window(offset, window);
+                Ok(())
+            }),
+        );
+        let read = read.take().expect("read once");
+        Some(read(Views {
+            current: Some(&recovered),
+            before_logs: Some(primary),
+        }))
+    });
+    match (outcome, read) {
+        (Some(result), _) => (state, result),
+        (None, Some(read)) => {
+            let result = read(Views {
+                current: Some(primary),
+                before_logs: None,
+            });
+            (state, result)
+        }
+        (None, None) => unreachable!("read runs only when recovery produced a result"),
+    }
 }
 
 /// The state a dirty hive would have after replaying its logs, without materialising the
@@ -143,17 +172,25 @@ pub fn assess(hive: &DiscoveredHive, recover: bool) -> HiveState {
     if !recover {
         return state;
     }
-    match hive.evidence.open(Access::Lookups) {
-        Ok(primary) => with_recovery(hive, &primary, detail, |_| None::<()>).1,
+    match hive.evidence.open_paged() {
+        Ok(file) => {
+            let primary = file.hive();
+            match primary.range(0, file.len().min(PRIMARY_HEAD)) {
+                Ok(head) => with_recovery(hive, head, file.len(), detail, |_| None::<()>).1,
+                Err(error) => HiveState::Error(error.0),
+            }
+        }
         Err(error) => HiveState::Error(format!("cannot read: {error}")),
     }
 }
 
-/// Opens the logs beside `hive`, plans recovery of `primary`, lets `use_plan` act on the
-/// outcome, and returns its result with the hive's state.
+/// Opens the logs beside `hive`, plans recovery of the primary (from `head`, its first bytes,
+/// and its length), lets `use_plan` act on the outcome, and returns its result with the
+/// hive's state.
 fn with_recovery<T>(
     hive: &DiscoveredHive,
-    primary: &[u8],
+    head: &[u8],
+    primary_len: usize,
     dirty: &str,
     use_plan: impl FnOnce(&Recovery<'_>) -> Option<T>,
 ) -> (Option<T>, HiveState) {
@@ -161,7 +198,7 @@ fn with_recovery<T>(
     let opened: Vec<(String, EvidenceBytes)> = hive
         .logs
         .iter()
-        .filter_map(|log| match log.open(Access::Whole) {
+        .filter_map(|log| match log.open() {
             Ok(bytes) => Some((log.file_name(), bytes)),
             Err(error) => {
                 problems.push(format!("{}: {error}", log.file_name()));
@@ -173,7 +210,7 @@ fn with_recovery<T>(
         .iter()
         .map(|(name, bytes)| LogInput { name, bytes })
         .collect();
-    let outcome = recovery::recover(primary, &inputs);
+    let outcome = recovery::recover_from_head(head, primary_len, &inputs);
     let mut detail = outcome.describe();
     if !problems.is_empty() {
         detail.push_str(&format!("; unreadable logs: {}", problems.join(", ")));
@@ -194,40 +231,6 @@ fn with_recovery<T>(
     };
     (use_plan(&outcome), state)
 }
-
-/// The recovered bytes: the primary patched in a copy-on-write map when the hive keeps its
-/// size (only the final version of each changed page is copied), else a patched copy.
-fn materialise(evidence: &Evidence, primary: &[u8], plan: &recovery::Plan<'_>) -> EvidenceBytes {
-    if let Ok(mut map) = evidence.open_copy_on_write() {
-        if map.len() >= plan.new_size {
-            copy_pages_to_write(&map, plan);
-        }
-        if plan.apply_in_place(&mut map) {
-            return EvidenceBytes::Patched(map);
-        }
-    }
-    EvidenceBytes::Owned(plan.apply(primary))
-}
-
-/// Memory page size assumed when asking for private copies of pages. On a system with larger
-/// pages the request fails and is ignored: the copies are then made one fault at a time.
-#[cfg(target_os = "linux")]
-const PAGE_SIZE: usize = 4096;
-
-/// Has the kernel make the private copies of every page `plan` writes to in one call per run
-/// of pages, instead of one copy-on-write fault per page. Only a hint: on failure (a kernel
-/// older than Linux 5.14) the first write to each page makes its copy as before.
-#[cfg(target_os = "linux")]
-fn copy_pages_to_write(map: &MmapMut, plan: &recovery::Plan<'_>) {
-    for (offset, len) in plan.written_runs(PAGE_SIZE) {
-        let _ = map.advise_range(Advice::PopulateWrite, offset, len);
-    }
-}
-
-/// Other systems have no way to ask for the copies up front: each is made by the first write
-/// to its page.
-#[cfg(not(target_os = "linux"))]
-fn copy_pages_to_write(_map: &MmapMut, _plan: &recovery::Plan<'_>) {}
 
 /// The state of a hive judged from its header alone (clean, dirty or unreadable).
 pub fn header_state(hive: &DiscoveredHive) -> HiveState {

@@ -1,33 +1,24 @@
 //! Where evidence bytes come from, opened read-only.
 //!
-//! Today every input is a file on a mounted file system, memory-mapped so that a lookup touches
-//! only the pages it needs. Disk images and collection archives will add variants to
-//! [`Evidence`]; everything downstream sees only [`EvidenceBytes`].
+//! Today every input is a file on a mounted file system. A hive is read with `pread`, a page at
+//! a time as lookups need them ([`PagedFile`]); a transaction log is mapped and read front to
+//! back ([`EvidenceBytes`]). Disk images and collection archives will add variants to
+//! [`Evidence`] that offer the same two ways in.
 
 use std::fmt;
 use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read};
 use std::ops::Deref;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use memmap2::{Mmap, MmapMut, MmapOptions};
+
+use crate::hive::PagedHive;
 use sha2::{Digest, Sha256};
 
 /// Bytes read per call when hashing a file.
 const HASH_BLOCK: usize = 1 << 20;
-
-/// How the bytes of an opened piece of evidence will be read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    /// A few cells here and there (hive lookups): only the pages touched are mapped, one
-    /// fault each, without read-ahead.
-    Lookups,
-    /// Front to back, possibly only in part (transaction logs): pages are mapped as they are
-    /// first read, with read-ahead, so the unused rest of a log (zero padding or entries left
-    /// from its earlier use) costs nothing, and neither does a huge sparse file.
-    Whole,
-}
 
 /// One piece of evidence: a file that may hold a hive or a transaction log.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -97,23 +88,66 @@ impl Evidence {
         map_copy_on_write(&file, metadata.len())
     }
 
-    /// Opens the whole content read-only, mapped for the way it will be read.
-    pub fn open(&self, access: Access) -> io::Result<EvidenceBytes> {
+    /// Opens the content to be read in windows at chosen offsets, with read-ahead off, so that
+    /// only the pages asked for are read from the disk and nothing is mapped.
+    pub fn open_paged(&self) -> io::Result<PagedFile> {
+        let (file, metadata) = open_regular(self.path())?;
+        advise_no_read_ahead(&file);
+        let len = usize::try_from(metadata.len())
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "too large to read"))?;
+        Ok(PagedFile { file, len })
+    }
+
+    /// Maps the whole content read-only, to be read front to back, possibly only in part (a
+    /// transaction log): pages are mapped as they are first read, with read-ahead, so the
+    /// unused rest of a log (padding, or entries left from its earlier use) costs nothing.
+    pub fn open(&self) -> io::Result<EvidenceBytes> {
         let (file, metadata) = open_regular(self.path())?;
         if metadata.len() == 0 {
             return Ok(EvidenceBytes::Owned(Vec::new()));
         }
-        Ok(EvidenceBytes::Mapped(map_read_only(
-            &file,
-            metadata.len(),
-            access,
-        )?))
+        Ok(EvidenceBytes::Mapped(map_read_only(&file, metadata.len())?))
     }
 }
 
 impl fmt::Display for Evidence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.display_path())
+    }
+}
+
+/// An opened piece of evidence, read by `pread` at chosen offsets.
+pub struct PagedFile {
+    file: File,
+    len: usize,
+}
+
+impl PagedFile {
+    /// Size of the content in bytes, as it was when opened.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the content is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The content as a hive read page by page on demand.
+    pub fn hive(&self) -> PagedHive<'_> {
+        PagedHive::new(
+            self.len,
+            Box::new(|offset, window| self.read_window(offset, window)),
+        )
+    }
+
+    /// Fills `window` with the bytes from `offset`; what lies past the end is zero.
+    pub fn read_window(&self, offset: usize, window: &mut [u8]) -> io::Result<()> {
+        let available = self.len.saturating_sub(offset).min(window.len());
+        let (present, past_end) = window.split_at_mut(available);
+        self.file.read_exact_at(present, offset as u64)?;
+        past_end.fill(0);
+        Ok(())
     }
 }
 
@@ -166,15 +200,10 @@ fn advise_no_read_ahead(_file: &File) {}
 /// truncates the file while it is mapped. Evidence copies are not modified while a scan runs;
 /// the mapping is private and never written.
 #[allow(unsafe_code)]
-fn map_read_only(file: &File, len: u64, access: Access) -> io::Result<Mmap> {
+fn map_read_only(file: &File, len: u64) -> io::Result<Mmap> {
     // SAFETY: read-only mapping of an evidence file that nothing writes during the scan.
     let map = unsafe { map_options(len)?.map(file) }?;
-    // Lookups jump between cells, so reading ahead only costs; a log is read front to back.
-    let advice = match access {
-        Access::Lookups => memmap2::Advice::Random,
-        Access::Whole => memmap2::Advice::Sequential,
-    };
-    let _ = map.advise(advice);
+    let _ = map.advise(memmap2::Advice::Sequential);
     Ok(map)
 }
 
@@ -202,8 +231,6 @@ fn map_options(len: u64) -> io::Result<MmapOptions> {
 pub enum EvidenceBytes {
     /// A read-only memory map of a file.
     Mapped(Mmap),
-    /// A copy-on-write map patched in memory (a recovered hive); the file is untouched.
-    Patched(MmapMut),
     /// Bytes held in memory (empty files, recovered hives, later: files read from images).
     Owned(Vec<u8>),
 }
@@ -214,7 +241,6 @@ impl Deref for EvidenceBytes {
     fn deref(&self) -> &[u8] {
         match self {
             EvidenceBytes::Mapped(map) => map,
-            EvidenceBytes::Patched(map) => map,
             EvidenceBytes::Owned(bytes) => bytes,
         }
     }
@@ -231,7 +257,7 @@ mod tests {
         std::fs::write(&path, b"regf and more").unwrap();
         let evidence = Evidence::File(path);
         assert_eq!(evidence.read_prefix(4).unwrap(), (b"regf".to_vec(), 13));
-        assert_eq!(&*evidence.open(Access::Lookups).unwrap(), b"regf and more");
+        assert_eq!(&*evidence.open().unwrap(), b"regf and more");
         assert_eq!(evidence.file_name(), "hive");
         assert_eq!(
             evidence.sha256().unwrap(),
@@ -251,18 +277,32 @@ mod tests {
     }
 
     #[test]
+    fn paged_reads_zero_what_lies_past_the_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hive");
+        std::fs::write(&path, b"regf and more").unwrap();
+        let file = Evidence::File(path).open_paged().unwrap();
+        assert_eq!(file.len(), 13);
+        let mut window = [0xAAu8; 8];
+        file.read_window(9, &mut window).unwrap();
+        assert_eq!(&window, b"more\0\0\0\0");
+        file.read_window(100, &mut window).unwrap();
+        assert_eq!(window, [0; 8]);
+    }
+
+    #[test]
     fn empty_files_open_as_empty() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("empty");
         std::fs::write(&path, b"").unwrap();
-        assert!(Evidence::File(path).open(Access::Whole).unwrap().is_empty());
+        assert!(Evidence::File(path).open().unwrap().is_empty());
     }
 
     #[test]
     fn directories_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let err = Evidence::File(dir.path().to_path_buf())
-            .open(Access::Lookups)
+            .open()
             .err()
             .unwrap();
         assert_eq!(err.kind(), io::ErrorKind::InvalidInput);

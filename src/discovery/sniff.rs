@@ -5,8 +5,8 @@ use std::path::Path;
 
 use super::{DiscoveredHive, OtherFile, OtherStatus, names};
 use crate::hive::base_block::BASE_BLOCK_SIZE;
-use crate::hive::{BaseBlock, DetectedBy, HiveKind, kind};
-use crate::source::{Access, Evidence};
+use crate::hive::{BaseBlock, DetectedBy, HiveBytes, HiveKind, kind};
+use crate::source::Evidence;
 
 /// What one regular file is.
 #[derive(Debug)]
@@ -84,8 +84,9 @@ fn typed(evidence: Evidence, size: u64, header: BaseBlock) -> DiscoveredHive {
 fn detect_kind(evidence: &Evidence, embedded_name: &str) -> (HiveKind, DetectedBy) {
     let file_name = evidence.file_name();
     if kind::from_embedded_name(embedded_name).is_none() {
-        if let Ok(bytes) = evidence.open(Access::Lookups) {
-            return kind::detect_in(&bytes, embedded_name, &file_name);
+        if let Ok(file) = evidence.open_paged() {
+            let hive = file.hive();
+            return kind::detect_in(HiveBytes::Paged(&hive), embedded_name, &file_name);
         }
     }
     kind::detect(embedded_name, None, &file_name)

@@ -2,7 +2,7 @@
 //! input and panics only on a bug in hiveaudit.
 
 use crate::hive::reader::panics_outside_nt_hive;
-use crate::hive::{BaseBlock, HiveKind, HiveResult, HiveView, Key, guarded, kind};
+use crate::hive::{BaseBlock, HiveBytes, HiveKind, HiveResult, HiveView, Key, guarded, kind};
 use crate::load::dirty_reason;
 use crate::recovery::{self, LogInput, Recovery};
 
@@ -83,7 +83,7 @@ pub fn sniff(data: &[u8]) {
     let before = panics_outside_nt_hive();
     if let Ok(header) = BaseBlock::parse(data) {
         for file_name in ["NTUSER.DAT", "host5_system.hiv", "data.bin"] {
-            let _ = kind::detect_in(data, &header.embedded_name, file_name);
+            let _ = kind::detect_in(HiveBytes::Memory(data), &header.embedded_name, file_name);
         }
     }
     assert_eq!(

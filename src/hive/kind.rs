@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::reader::{HiveView, fold_case, guarded};
+use super::reader::{HiveBytes, HiveView, fold_case, guarded};
 
 /// The role a hive plays on a Windows machine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -125,9 +125,13 @@ pub fn detect(
 /// True when the root key's subkeys can be listed: the structure probe saw the whole root.
 /// Types a hive from its bytes: [`detect`] with its root keys read (under a panic guard) when
 /// they can be, without them when the hive cannot be opened.
-pub fn detect_in(bytes: &[u8], embedded_name: &str, file_name: &str) -> (HiveKind, DetectedBy) {
+pub fn detect_in(
+    bytes: HiveBytes<'_>,
+    embedded_name: &str,
+    file_name: &str,
+) -> (HiveKind, DetectedBy) {
     guarded(|| {
-        let view = HiveView::open(bytes)?;
+        let view = HiveView::new(bytes)?;
         Ok(detect(embedded_name, Some(&view), file_name))
     })
     .unwrap_or_else(|_| detect(embedded_name, None, file_name))

@@ -162,18 +162,19 @@ pub struct HiveView<'a> {
 }
 
 impl<'a> HiveView<'a> {
-    /// Opens a hive held in memory, without trusting its sequence numbers (dirty hives are
-    /// read as they are; recovery happens before this, on the bytes).
+    /// Opens a hive held in memory (see [`HiveView::new`]).
     pub fn open(bytes: &'a [u8]) -> HiveResult<Self> {
-        Self::over(HiveBytes::Memory(bytes))
+        Self::new(HiveBytes::Memory(bytes))
     }
 
-    /// Opens a hive whose pages are read on demand.
+    /// Opens a hive whose pages are read on demand (see [`HiveView::new`]).
     pub fn paged(hive: &'a PagedHive<'a>) -> HiveResult<Self> {
-        Self::over(HiveBytes::Paged(hive))
+        Self::new(HiveBytes::Paged(hive))
     }
 
-    fn over(bytes: HiveBytes<'a>) -> HiveResult<Self> {
+    /// Opens a hive without trusting its sequence numbers (dirty hives are read as they are;
+    /// recovery happens before this).
+    pub fn new(bytes: HiveBytes<'a>) -> HiveResult<Self> {
         if bytes.len() < BASE_BLOCK_SIZE {
             return damaged(format!(
                 "{} bytes is shorter than a hive header (4096)",

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{EXIT_FATAL, EXIT_OK};
 use crate::discovery;
-use crate::source::{Access, Evidence, EvidenceBytes};
+use crate::source::{Evidence, EvidenceBytes};
 
 use super::{LogInput, Plan, Recovery, recover};
 
@@ -74,7 +74,7 @@ fn write_recovered(hive: &Path, primary: &[u8], plan: &Plan<'_>, out: &Path) -> 
 
 fn open(path: &Path) -> Result<EvidenceBytes, String> {
     Evidence::File(path.to_path_buf())
-        .open(Access::Whole)
+        .open()
         .map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 

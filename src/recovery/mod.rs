@@ -121,6 +121,20 @@ impl<'a> From<Refusal> for Recovery<'a> {
 /// each log's base block is validated, a scheme is chosen (new format before old, dual logging
 /// before single), and the chosen logs are replayed into a [`Plan`].
 pub fn recover<'a>(primary: &'a [u8], logs: &[LogInput<'a>]) -> Recovery<'a> {
+    recover_from_head(primary, primary.len(), logs)
+}
+
+/// Bytes of the primary that recovery reads: its base block and the first hive bin's header.
+pub const PRIMARY_HEAD: usize = 2 * crate::hive::base_block::BASE_BLOCK_SIZE;
+
+/// [`recover`] given only the start of the primary (its first [`PRIMARY_HEAD`] bytes, or all
+/// of a shorter file) and its length in bytes, so that recovery reads nothing more of it.
+pub fn recover_from_head<'a>(
+    head: &'a [u8],
+    primary_len: usize,
+    logs: &[LogInput<'a>],
+) -> Recovery<'a> {
+    let primary = head;
     let header = match BaseBlock::parse(primary) {
         Ok(header) if header.file_type == FileType::Primary => header,
         Ok(header) => {
@@ -142,7 +156,7 @@ pub fn recover<'a>(primary: &'a [u8], logs: &[LogInput<'a>]) -> Recovery<'a> {
             Err(why) => rejected.push(format!("{}: {why}", log.name)),
         }
     }
-    let max_hive_bins = growth_limit(primary, logs);
+    let max_hive_bins = growth_limit(primary_len, logs);
     let outcome = if let Some(chosen) = choose_new(&valid) {
         new_format::replay(primary, &header, &chosen, max_hive_bins)
     } else if let Some(chosen) = choose_old(&valid) {
@@ -151,16 +165,16 @@ pub fn recover<'a>(primary: &'a [u8], logs: &[LogInput<'a>]) -> Recovery<'a> {
         Err(Refusal::Invalid(rejected.join("; ")))
     };
     match outcome {
-        Ok(replay) => Recovery::Recovered(Plan::new(replay, primary.len())),
+        Ok(replay) => Recovery::Recovered(Plan::new(replay, primary_len)),
         Err(refusal) => refusal.into(),
     }
 }
 
 /// The largest file (base block plus hive bins) a log may grow the hive to: a hive grows only
 /// by bins whose pages are in the logs, so it cannot exceed the primary plus all logs.
-fn growth_limit(primary: &[u8], logs: &[LogInput<'_>]) -> u64 {
+fn growth_limit(primary_len: usize, logs: &[LogInput<'_>]) -> u64 {
     let logs: u64 = logs.iter().map(|log| log.bytes.len() as u64).sum();
-    primary.len() as u64 + logs
+    primary_len as u64 + logs
 }
 
 /// The new-format logs to replay: those named `.LOG1`/`.LOG2` if any, else `.LOG` ones; at

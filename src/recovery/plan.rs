@@ -197,31 +197,29 @@ impl<'a> Plan<'a> {
         true
     }
 
-    /// The runs of `granule`-aligned blocks (for instance memory pages) that applying the plan
-    /// writes to, as sorted, disjoint `(offset, length)` pairs within [`Plan::new_size`].
-    pub fn written_runs(&self, granule: usize) -> Vec<(usize, usize)> {
-        let header = (0, HEADER_SIZE);
-        let written = std::iter::once(header).chain(
-            self.patches
-                .iter()
-                .map(|patch| (patch.offset, patch.offset + patch.bytes.len())),
-        );
-        let mut runs: Vec<(usize, usize)> = Vec::new();
-        for (start, end) in written {
-            let start = start / granule * granule;
-            let end = end
-                .div_ceil(granule)
-                .saturating_mul(granule)
-                .min(self.new_size);
-            match runs.last_mut() {
-                Some((_, last_end)) if start <= *last_end => *last_end = (*last_end).max(end),
-                _ => runs.push((start, end)),
-            }
+    /// Writes what the plan changes within `window`, which holds the primary's bytes from file
+    /// offset `offset` (zero past its end): the same bytes [`Plan::apply`] puts there (which
+    /// drops a write reaching past [`Plan::new_size`]), so a recovered hive can be read page
+    /// by page without ever being built whole.
+    pub fn patch_window(&self, offset: usize, window: &mut [u8]) {
+        let end = offset.saturating_add(window.len());
+        let first = self
+            .patches
+            .partition_point(|patch| patch.offset + patch.bytes.len() <= offset);
+        for patch in self.patches[first..]
+            .iter()
+            .take_while(|patch| patch.offset < end)
+            .filter(|patch| patch.offset + patch.bytes.len() <= self.new_size)
+        {
+            let from = patch.offset.max(offset);
+            let to = (patch.offset + patch.bytes.len()).min(end);
+            window[from - offset..to - offset]
+                .copy_from_slice(&patch.bytes[from - patch.offset..to - patch.offset]);
         }
-        runs.into_iter()
-            .filter(|(start, end)| start < end)
-            .map(|(start, end)| (start, end - start))
-            .collect()
+        if offset < HEADER_SIZE {
+            let to = HEADER_SIZE.min(end);
+            window[..to - offset].copy_from_slice(&self.header[offset..to]);
+        }
     }
 
     /// Number of bytes the plan copies from the logs.
@@ -275,12 +273,13 @@ mod tests {
     }
 
     #[test]
-    fn written_runs_cover_whole_blocks_once() {
-        let bytes = [7u8; 8192];
+    fn windows_hold_what_applying_the_whole_plan_gives() {
+        let bytes: Vec<u8> = (0..8192u32).map(|i| (i % 253) as u8).collect();
         let mut writes = Writes::default();
         writes.push(4096 + 100, &bytes[..10]);
         writes.push(4096 + 4000, &bytes[..200]);
         writes.push(20480, &bytes[..4096]);
+        writes.push(20480 + 50, &bytes[7..20]);
         writes.push(40960 - 512, &bytes[..1024]);
         let plan = Plan {
             format: LogFormat::New,
@@ -290,13 +289,22 @@ mod tests {
             stopped: None,
             new_size: 40960,
             base_block_from_log: false,
-            header: vec![0; HEADER_SIZE],
+            header: vec![0x5A; HEADER_SIZE],
             patches: writes.finish(),
         };
-        assert_eq!(
-            plan.written_runs(4096),
-            vec![(0, 12288), (20480, 4096), (36864, 4096)]
-        );
+        // The primary is shorter than the plan's result: the rest reads as zeros.
+        let primary = vec![0xEEu8; 32768];
+        let whole = plan.apply(&primary);
+        for window_size in [512, 4096, 3 * 4096] {
+            for offset in (0..whole.len()).step_by(window_size) {
+                let mut window = vec![0u8; window_size.min(whole.len() - offset)];
+                let present = primary.get(offset..).unwrap_or_default();
+                let kept = present.len().min(window.len());
+                window[..kept].copy_from_slice(&present[..kept]);
+                plan.patch_window(offset, &mut window);
+                assert_eq!(window, whole[offset..offset + window.len()], "{offset}");
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use indicatif::ProgressBar;
 
 use crate::discovery::{DiscoveredHive, MachineInputs, OtherFile, OtherStatus, UserHive};
-use crate::hive::{HiveView, filetime, guarded};
+use crate::hive::{HiveKind, HiveView, PagedHive, filetime, guarded};
 use crate::load::{self, HiveState};
 use crate::report::{AccountRow, FindingRow, HiveRow, LastWrite, MachineRow, Reports, SettingRow};
 use crate::rules::fleet::{FleetFinding, MachineSummary};
@@ -98,17 +98,17 @@ fn audit_hive<'d>(
     options: AuditOptions,
     progress: &ProgressBar,
 ) -> (AuditedHive<'d>, Option<Extraction>) {
-    let loaded = load::load(hive, options.recover);
-    let mut state = loaded.state.clone();
-    let extraction = loaded.current().and_then(|bytes| {
-        read_settings(bytes, hive.kind)
-            .map_err(|error| state = HiveState::Error(error))
-            .ok()
+    let (mut state, (extraction, before_logs)) = load::load(hive, options.recover, |views| {
+        let extraction = views
+            .current
+            .map(|current| read_settings(current, hive.kind));
+        let before_logs = views
+            .before_logs
+            .and_then(|primary| read_settings(primary, hive.kind).ok());
+        (extraction, before_logs)
     });
-    let before_logs = match (&loaded.recovered, &loaded.primary) {
-        (Some(_), Some(primary)) => read_settings(primary, hive.kind).ok(),
-        _ => None,
-    };
+    let extraction =
+        extraction.and_then(|read| read.map_err(|error| state = HiveState::Error(error)).ok());
     progress.inc(1);
     let audited = AuditedHive {
         hive,
@@ -119,9 +119,9 @@ fn audit_hive<'d>(
     (audited, extraction)
 }
 
-fn read_settings(bytes: &[u8], kind: crate::hive::HiveKind) -> Result<Extraction, String> {
+fn read_settings(hive: &PagedHive<'_>, kind: HiveKind) -> Result<Extraction, String> {
     guarded(|| {
-        let view = HiveView::open(bytes)?;
+        let view = HiveView::paged(hive)?;
         Ok(extract(&view, kind))
     })
     .map_err(|error| error.0)
