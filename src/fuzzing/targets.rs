@@ -2,7 +2,9 @@
 //! input and panics only on a bug in hiveaudit.
 
 use crate::hive::reader::panics_outside_nt_hive;
-use crate::hive::{BaseBlock, HiveBytes, HiveKind, HiveResult, HiveView, Key, guarded, kind};
+use crate::hive::{
+    BaseBlock, HiveBytes, HiveKind, HiveResult, HiveView, Key, PagedHive, guarded, kind,
+};
 use crate::load::dirty_reason;
 use crate::recovery::{self, LogInput, Recovery};
 
@@ -39,7 +41,8 @@ pub fn base_block(data: &[u8]) {
 
 /// Transaction-log recovery of both formats: `data` is a primary and up to two logs packed by
 /// [`pack`]. A plan may never be larger than the inputs together, and applying it must give a
-/// hive of the planned size, which is then read like any other.
+/// hive of the planned size, which is then read like any other. Read page by page as a scan
+/// reads it (each page patched on its own), the recovered hive must hold the same bytes.
 pub fn recovery(data: &[u8]) {
     let files = unpack(data);
     let (primary, logs) = files.split_first().expect("unpack gives at least one file");
@@ -55,16 +58,46 @@ pub fn recovery(data: &[u8]) {
         assert!(plan.new_size <= total, "{} > {total}", plan.new_size);
         let recovered = plan.apply(primary);
         assert_eq!(recovered.len(), plan.new_size);
+        let paged = PagedHive::new(
+            primary.len().max(plan.new_size),
+            Box::new(|offset, window| {
+                copy_window(primary, offset, window);
+                plan.patch_window(offset, window);
+                Ok(())
+            }),
+        );
+        assert_eq!(paged.range(0, recovered.len()).ok(), Some(&recovered[..]));
         extract(&recovered);
     }
 }
 
+/// Fills `window` with `bytes` from `offset` on, zero past their end.
+fn copy_window(bytes: &[u8], offset: usize, window: &mut [u8]) {
+    let present = bytes.get(offset..).unwrap_or_default();
+    let kept = present.len().min(window.len());
+    window[..kept].copy_from_slice(&present[..kept]);
+    window[kept..].fill(0);
+}
+
 /// Extraction as a scan does it (every catalogue setting, for each audited hive kind), plus a
-/// bounded walk of the whole tree through every [`Key`] accessor.
+/// bounded walk of the whole tree through every [`Key`] accessor. Reading the hive page by
+/// page, as a scan does, must extract the same as reading it from memory.
 pub fn extract(data: &[u8]) {
     let before = panics_outside_nt_hive();
+    let paged = PagedHive::new(
+        data.len(),
+        Box::new(|offset, window| {
+            copy_window(data, offset, window);
+            Ok(())
+        }),
+    );
     for kind in [HiveKind::System, HiveKind::Software, HiveKind::NtUser] {
-        let _ = guarded(|| Ok(crate::settings::extract(&HiveView::open(data)?, kind)));
+        let read = |bytes| guarded(|| Ok(crate::settings::extract(&HiveView::new(bytes)?, kind)));
+        assert_eq!(
+            read(HiveBytes::Memory(data)),
+            read(HiveBytes::Paged(&paged)),
+            "paged and in-memory reads differ"
+        );
     }
     let _ = guarded(|| {
         let view = HiveView::open(data)?;
