@@ -20,9 +20,17 @@ pub const PAGE_SIZE: usize = 4096;
 /// Most bytes of pages one hive may hold in memory; a crafted hive whose lookups would read
 /// more (huge cells read at many offsets) fails its lookups instead.
 pub const ARENA_LIMIT: usize = 64 << 20;
+/// Page buffers a thread keeps from one hive for the next (1 MiB), so that reading a page
+/// costs neither an allocation nor zeroing memory that the read overwrites anyway.
+const SPARE_PAGES: usize = 256;
+
+thread_local! {
+    static SPARES: RefCell<Vec<Box<[u8]>>> = const { RefCell::new(Vec::new()) };
+}
 
 /// Fills `window` with the hive's bytes from `offset` (a multiple of [`PAGE_SIZE`]; the
-/// window is whole pages). Bytes past the end of the source are zero.
+/// window is whole pages), writing every byte of it: bytes past the end of the source are
+/// zero. The window may hold anything before the call.
 pub type Fill<'f> = Box<dyn Fn(usize, &mut [u8]) -> io::Result<()> + 'f>;
 
 /// A hive of known length whose pages are fetched on first use and then kept until the
@@ -101,7 +109,10 @@ impl<'f> PagedHive<'f> {
         if let Some(page) = self.page_in_run(index) {
             return Ok(page);
         }
-        let page = self.read(index, 1)?;
+        let mut page = SPARES
+            .with(|spares| spares.borrow_mut().pop())
+            .unwrap_or_else(|| vec![0; PAGE_SIZE].into_boxed_slice());
+        self.fill_window(index, &mut page)?;
         Ok(self.pages.insert(index, page))
     }
 
@@ -122,29 +133,40 @@ impl<'f> PagedHive<'f> {
         if let Some(run) = self.runs.get(&(first, count)) {
             return Ok(run);
         }
-        let run = self.read(first, count)?;
+        let mut run = vec![0; count * PAGE_SIZE].into_boxed_slice();
+        self.fill_window(first, &mut run)?;
         self.run_keys.borrow_mut().push((first, count));
         Ok(self.runs.insert((first, count), run))
     }
 
-    /// Reads `count` pages from page `first` into a new buffer.
-    fn read(&self, first: usize, count: usize) -> HiveResult<Box<[u8]>> {
-        let bytes = count * PAGE_SIZE;
+    /// Reads the pages from page `first` into `window`, within [`ARENA_LIMIT`].
+    fn fill_window(&self, first: usize, window: &mut [u8]) -> HiveResult<()> {
+        let bytes = window.len();
         if self.held.get() + bytes > ARENA_LIMIT {
             return Err(HiveError(format!(
                 "lookups in this hive would hold more than {} MiB of its pages",
                 ARENA_LIMIT >> 20
             )));
         }
-        let mut window = vec![0u8; bytes].into_boxed_slice();
-        (self.fill)(first * PAGE_SIZE, &mut window).map_err(|error| {
+        (self.fill)(first * PAGE_SIZE, window).map_err(|error| {
             HiveError(format!(
                 "cannot read {bytes} bytes at offset {:#x}: {error}",
                 first * PAGE_SIZE
             ))
         })?;
         self.held.set(self.held.get() + bytes);
-        Ok(window)
+        Ok(())
+    }
+}
+
+impl Drop for PagedHive<'_> {
+    /// Keeps the page buffers for the thread's next hive.
+    fn drop(&mut self) {
+        SPARES.with(|spares| {
+            let mut spares = spares.borrow_mut();
+            let room = SPARE_PAGES.saturating_sub(spares.len());
+            spares.extend(self.pages.as_mut().drain().map(|(_, page)| page).take(room));
+        });
     }
 }
 

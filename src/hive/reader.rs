@@ -481,7 +481,7 @@ impl<'h, 'a> Key<'h, 'a> {
                 continue;
             }
             let key = self.nth_subkey(leaf, index)?;
-            if key.stored_name()? == name {
+            if key.order_against(name)? == Ordering::Equal {
                 return Ok(Some(key));
             }
         }
@@ -558,12 +558,9 @@ impl<'h, 'a> Key<'h, 'a> {
         Ok(None)
     }
 
-    /// How this key's name orders against `name`, as nt-hive compares names.
+    /// How this key's name orders against `name` (see [`order_names`]).
     fn order_against(&self, name: &str) -> HiveResult<Ordering> {
-        Ok(self
-            .stored_name()?
-            .partial_cmp(name)
-            .unwrap_or(Ordering::Less))
+        Ok(order_names(&self.stored_name()?, name))
     }
 
     /// The key node of entry `index` of a leaf, charged to the work budget.
@@ -711,14 +708,7 @@ impl<'h, 'a> Key<'h, 'a> {
     fn named(&self, value: ValueRecord<'a>, name: &str) -> HiveResult<bool> {
         let stored = value.name()?;
         self.view.charge(name_bytes(&stored).len())?;
-        Ok(match stored {
-            // No Latin-1 letter outside ASCII upper-cases into ASCII, so for an ASCII name a
-            // byte-wise ASCII comparison is the same as Windows' comparison, and far cheaper.
-            NtHiveNameString::Latin1(bytes) if name.is_ascii() => {
-                bytes.eq_ignore_ascii_case(name.as_bytes())
-            }
-            _ => stored == name,
-        })
+        Ok(order_names(&stored, name) == Ordering::Equal)
     }
 
     /// All values of the key, in stored order (at most [`MAX_SUBKEYS`]).
@@ -880,6 +870,31 @@ impl ValueIndex<'_, '_> {
             }
         }
         Ok(None)
+    }
+}
+
+/// How a stored name orders against `name`, as Windows orders names: code unit by code unit,
+/// upper-cased (nt-hive's comparison), a name that is a prefix of the other first.
+///
+/// For a Latin-1 name and an ASCII one (nearly every lookup) this compares bytes: no Latin-1
+/// character outside ASCII upper-cases into ASCII (all land above 0x7F), so such a character
+/// orders after any ASCII one, and ASCII letters upper-case as ASCII.
+fn order_names(stored: &NtHiveNameString<'_>, name: &str) -> Ordering {
+    match stored {
+        NtHiveNameString::Latin1(bytes) if name.is_ascii() => {
+            let upper = |byte: &u8| {
+                if byte.is_ascii() {
+                    byte.to_ascii_uppercase()
+                } else {
+                    u8::MAX
+                }
+            };
+            bytes
+                .iter()
+                .map(upper)
+                .cmp(name.bytes().map(|b| b.to_ascii_uppercase()))
+        }
+        _ => stored.partial_cmp(name).unwrap_or(Ordering::Less),
     }
 }
 
@@ -1114,6 +1129,42 @@ mod tests {
             root.subkey("omega").unwrap().unwrap().name().unwrap(),
             "Omega"
         );
+    }
+
+    #[test]
+    fn latin1_names_order_against_ascii_as_nt_hive_orders_them() {
+        let stored: [&[u8]; 9] = [
+            b"Software",
+            b"SOFTWARE",
+            b"soft",
+            b"Softwarez",
+            b"Sof\xe9",
+            b"\xb5Mail",
+            b"\xffx",
+            b"",
+            b"_x",
+        ];
+        let names = [
+            "software",
+            "Soft",
+            "SOFTWAREZ",
+            "Sof",
+            "",
+            "Z",
+            "~",
+            "_X",
+            "mail",
+        ];
+        for bytes in stored {
+            for name in names {
+                let latin1 = NtHiveNameString::Latin1(bytes);
+                assert_eq!(
+                    order_names(&latin1, name),
+                    latin1.partial_cmp(name).unwrap(),
+                    "{bytes:?} against {name:?}"
+                );
+            }
+        }
     }
 
     #[test]
