@@ -58,15 +58,17 @@ PY
 }
 
 # once LABEL COMMAND...: one timed run; prints "LABEL wall user sys rss".
-# The page cache is warmed (every byte once) right before every run, untimed: some hosts
-# reclaim page cache that stays idle for half a minute (DAMON proactive reclaim, which judges
-# idleness per region of memory, so even pages a scan reads on every run can be dropped when
-# their neighbours are idle), and a tool that reads few pages would otherwise be timed
-# against the disk.
+# Before it, untimed, the page cache is warmed with every byte once and then with one run of
+# the same command. Some hosts reclaim page cache that stays idle for a few seconds (this
+# one runs DAMON-based reclaim, kdamond), so pages read by `cat` at the start of a 6 GB warm-up
+# can be gone again when the timed run starts; a tool that reads few pages would then be timed
+# against the disk, one 4 KiB read at a time. The command's own warm-up run, right before the
+# timed one, leaves exactly the pages it reads in the cache, for every tool alike.
 once() {
   local label=$1
   shift
   find "$fleet" -type f -exec cat {} + >/dev/null
+  "$@" >/dev/null 2>&1 || true
   echo "$label $(timed "$@")"
 }
 
