@@ -2,6 +2,7 @@
 //! `HIVE_CORPUS` environment variable. Without it every test here is listed as ignored and the
 //! reason is printed: they are filtered out visibly, never passed silently.
 
+mod agreement;
 #[path = "../common/mod.rs"]
 mod common;
 mod discovery;
@@ -29,6 +30,10 @@ fn main() {
         );
     }
     let tests: Vec<(&str, CorpusTest)> = vec![
+        (
+            "agreement::reader_agrees_with_nt_hive_on_every_hive",
+            agreement::reader_agrees_with_nt_hive_on_every_hive,
+        ),
         (
             "lookups::every_listed_subkey_is_found_by_name",
             lookups::every_listed_subkey_is_found_by_name,
