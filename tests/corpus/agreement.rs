@@ -152,7 +152,7 @@ fn check_known(seen: &[String], problems: &mut Vec<String>) {
 }
 
 /// The regf primaries of the manifest (not the logs, nor the files that are no hive at all).
-fn hive_files(corpus: &Path) -> Vec<String> {
+pub fn hive_files(corpus: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(corpus.join("MANIFEST.json")).expect("MANIFEST.json");
     let manifest: Vec<Json> = serde_json::from_str(&text).expect("MANIFEST.json is JSON");
     manifest

@@ -7,6 +7,7 @@ mod agreement;
 mod common;
 mod discovery;
 mod lookups;
+mod paged;
 mod profiles;
 mod recover_cli;
 mod recovery;
@@ -33,6 +34,10 @@ fn main() {
         (
             "agreement::reader_agrees_with_nt_hive_on_every_hive",
             agreement::reader_agrees_with_nt_hive_on_every_hive,
+        ),
+        (
+            "paged::paged_reads_equal_whole_reads",
+            paged::paged_reads_equal_whole_reads,
         ),
         (
             "lookups::every_listed_subkey_is_found_by_name",

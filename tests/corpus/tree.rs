@@ -16,7 +16,11 @@ pub fn read(root: &std::path::Path, relative: &str) -> Vec<u8> {
 /// Every key (path and last-write time) and value (name, type, data) of the hive, one per line,
 /// in stored order.
 pub fn tree(bytes: &[u8]) -> Vec<String> {
-    let view = HiveView::open(bytes).expect("hive opens");
+    tree_of(&HiveView::open(bytes).expect("hive opens"))
+}
+
+/// [`tree`] of an opened hive, however its bytes are read.
+pub fn tree_of(view: &HiveView<'_>) -> Vec<String> {
     let root = view.root().expect("root key");
     let mut lines = Vec::new();
     walk(&root, String::new(), 0, &mut lines);
