@@ -101,6 +101,18 @@ impl<'f> PagedHive<'f> {
         Ok(&bytes[within..within + len])
     }
 
+    /// The bytes from `offset` to the end of its page (or of the hive), reading the page if
+    /// it was not read yet; `None` past the end or when the page cannot be read.
+    pub fn rest_of_page(&self, offset: usize) -> Option<&[u8]> {
+        if offset >= self.len {
+            return None;
+        }
+        let index = offset / PAGE_SIZE;
+        let page = self.page(index).ok()?;
+        let end = (self.len - index * PAGE_SIZE).min(PAGE_SIZE);
+        page.get(offset % PAGE_SIZE..end)
+    }
+
     /// Page `index`, read on first use (or taken from a run that covers it).
     fn page(&self, index: usize) -> HiveResult<&[u8]> {
         if let Some(page) = self.pages.get(&index) {

@@ -136,6 +136,15 @@ impl<'a> HiveBytes<'a> {
         self.len() == 0
     }
 
+    /// Bytes from `offset` on, at least to the end of its page; `None` when none can be read
+    /// there (then [`HiveBytes::range`] tells why).
+    pub fn rest(self, offset: usize) -> Option<&'a [u8]> {
+        match self {
+            HiveBytes::Memory(bytes) => bytes.get(offset..),
+            HiveBytes::Paged(hive) => hive.rest_of_page(offset),
+        }
+    }
+
     /// The `len` bytes at file offset `offset`.
     pub fn range(self, offset: usize, len: usize) -> HiveResult<&'a [u8]> {
         match self {
@@ -233,12 +242,12 @@ impl<'a> HiveView<'a> {
             return damaged("a cell offset of 0xffffffff is used as a cell".to_string());
         }
         let at = BASE_BLOCK_SIZE + offset as usize;
-        let size = i32::from_le_bytes(
-            self.bytes
-                .range(at, 4)?
-                .try_into()
-                .expect("four bytes were read"),
-        );
+        // One look at the page holding the cell usually yields the whole cell.
+        let head = match self.bytes.rest(at) {
+            Some(head) if head.len() >= 4 => head,
+            _ => self.bytes.range(at, 4)?,
+        };
+        let size = i32::from_le_bytes(head[..4].try_into().expect("four bytes"));
         if size >= 0 {
             return damaged(format!(
                 "the cell at offset {at:#x} is free (size field {size})"
@@ -250,7 +259,10 @@ impl<'a> HiveView<'a> {
                 "the cell at offset {at:#x} has an impossible size of {size} bytes"
             ));
         }
-        self.bytes.range(at + 4, size - 4)
+        match head.get(4..size) {
+            Some(data) => Ok(data),
+            None => self.bytes.range(at + 4, size - 4),
+        }
     }
 
     /// The key node at cell `offset`.

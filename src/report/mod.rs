@@ -54,6 +54,16 @@ impl Reports {
         })
     }
 
+    /// Has the system start writing the rows so far of every report to the disk, in the
+    /// background, so that the final sync in [`Reports::finish`] waits for little.
+    pub fn start_writeback(&mut self) -> io::Result<()> {
+        self.hives.start_writeback()?;
+        self.machines.start_writeback()?;
+        self.settings.start_writeback()?;
+        self.findings.start_writeback()?;
+        self.accounts.start_writeback()
+    }
+
     /// Completes all five files, then moves each into the report directory, replacing the
     /// previous run's reports, and removes the staging directory.
     pub fn finish(self) -> io::Result<()> {

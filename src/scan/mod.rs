@@ -153,7 +153,7 @@ fn write_reports(
         summary.add(&report);
         report.write(reports)?;
     }
-    Ok(())
+    reports.start_writeback()
 }
 
 /// Puts the file's SHA-256 in `row`, when it was hashed.
