@@ -153,6 +153,9 @@ impl Builder {
         let software = choose_live(softwares, &mut others);
         users.sort_by(|a, b| a.hive.evidence.cmp(&b.hive.evidence));
         others.sort_by(|a, b| a.evidence.cmp(&b.evidence));
+        // Every machine is held until the scan ends: no spare capacity per machine.
+        users.shrink_to_fit();
+        others.shrink_to_fit();
         MachineInputs {
             id,
             system,
