@@ -691,10 +691,11 @@ impl<'h, 'a> Key<'h, 'a> {
     /// can be looked up by name without visiting an entry twice (at most [`MAX_SUBKEYS`]
     /// entries).
     pub fn value_index(&self) -> HiveResult<ValueIndex<'h, 'a>> {
+        let list = self.value_list()?;
         Ok(ValueIndex {
             key: self.clone(),
-            list: self.value_list()?,
-            read: Vec::new(),
+            list,
+            read: Vec::with_capacity(list.len() / 4),
             failure: None,
         })
     }

@@ -145,9 +145,10 @@ impl Extraction {
 pub fn extract(view: &HiveView<'_>, kind: HiveKind) -> Extraction {
     let mut keys = KeyCache::new(view);
     let control_set = (kind == HiveKind::System).then(|| current_control_set(&mut keys));
-    let observations = catalogue::for_hive(kind)
-        .flat_map(|setting| observe(&mut keys, setting, control_set))
-        .collect();
+    let mut observations = Vec::new();
+    for setting in catalogue::for_hive(kind) {
+        observe(&mut keys, setting, control_set, &mut observations);
+    }
     let user_hive = kind == HiveKind::NtUser;
     Extraction {
         control_set,
@@ -186,13 +187,15 @@ fn current_control_set(keys: &mut KeyCache<'_, '_>) -> ControlSet {
     }
 }
 
+/// Looks `setting` up (each instance of it, for a key path with a placeholder) and appends
+/// what was found to `observations`.
 fn observe(
     keys: &mut KeyCache<'_, '_>,
     setting: &'static Setting,
     control_set: Option<ControlSet>,
-) -> Vec<Observation> {
-    let observation = |keys: &mut KeyCache<'_, '_>, instance, key_path: String| {
-        let key_path: Arc<str> = key_path.into();
+    observations: &mut Vec<Observation>,
+) {
+    let observation = |keys: &mut KeyCache<'_, '_>, instance, key_path: Arc<str>| {
         let lookup =
             guarded(|| read(keys, setting, &key_path)).unwrap_or_else(|e| Lookup::Error(e.0));
         Observation {
@@ -203,38 +206,38 @@ fn observe(
         }
     };
     match Template::parse(setting.key) {
-        Template::Fixed(path) => vec![observation(keys, None, path.to_string())],
+        Template::Fixed(path) => observations.push(observation(keys, None, path.into())),
         Template::ControlSet { suffix } => {
             let name = control_set.unwrap_or(ControlSet {
                 number: 1,
                 from_select: false,
             });
-            vec![observation(keys, None, join(&name.key_name(), suffix))]
+            let path = join(&name.key_name(), suffix).into();
+            observations.push(observation(keys, None, path));
         }
         Template::Enumerated {
             prefix,
             placeholder,
             suffix,
         } => match guarded(|| enumerate(keys, prefix, placeholder)) {
-            Ok(instances) if instances.is_empty() => vec![Observation {
+            Ok(instances) if instances.is_empty() => observations.push(Observation {
                 setting,
                 instance: None,
                 key_path: setting.key.into(),
                 lookup: Lookup::KeyAbsent,
-            }],
-            Ok(instances) => instances
-                .into_iter()
-                .map(|name| {
-                    let path = join(&join(prefix, &name), suffix);
-                    observation(keys, Some(name), path)
-                })
-                .collect(),
-            Err(error) => vec![Observation {
+            }),
+            Ok(instances) => {
+                for name in instances {
+                    let path = join(&join(prefix, &name), suffix).into();
+                    observations.push(observation(keys, Some(name), path));
+                }
+            }
+            Err(error) => observations.push(Observation {
                 setting,
                 instance: None,
                 key_path: setting.key.into(),
                 lookup: Lookup::Error(error.0),
-            }],
+            }),
         },
     }
 }
