@@ -101,15 +101,17 @@ for line in open(sys.argv[1]):
     rows.setdefault(" ".join(label), []).append((float(wall), float(user) + float(system), int(rss)))
 med = {k: (statistics.median(w for w, _, _ in v), statistics.median(c for _, c, _ in v),
            max(r for _, _, r in v)) for k, v in rows.items()}
+spread = {k: (min(w for w, _, _ in v), max(w for w, _, _ in v)) for k, v in rows.items()}
 print(f"Fleet: {sys.argv[2]} machines, {sys.argv[3]} cores, warm cache, median of {len(next(iter(rows.values())))} runs\n")
-print("| tool | wall (s) | CPU (s) | peak RSS (MiB) | faster than libhivex | faster than regipy |")
-print("|---|---|---|---|---|---|")
+print("| tool | wall (s) | wall, fastest–slowest run | CPU (s) | peak RSS (MiB) | faster than libhivex | faster than regipy |")
+print("|---|---|---|---|---|---|---|")
 hivex = med.get("libhivex (python3-hivex)", (None,))[0]
 regipy = med.get("regipy", (None,))[0]
 for label, (wall, cpu, rss) in med.items():
     ours = label.startswith("hiveaudit")
     ratio = lambda peer: f"{peer / wall:.1f}x" if ours and peer and wall > 0 else "-"
-    print(f"| {label} | {wall:.3f} | {cpu:.3f} | {rss / 1024:.1f} | {ratio(hivex)} | {ratio(regipy)} |")
+    low, high = spread[label]
+    print(f"| {label} | {wall:.3f} | {low:.3f}–{high:.3f} | {cpu:.3f} | {rss / 1024:.1f} | {ratio(hivex)} | {ratio(regipy)} |")
 for suffix in ("", " --no-recover"):
     one = med.get(f"hiveaudit{suffix} --jobs 1", (0,))[0]
     two = med.get(f"hiveaudit{suffix}", (0,))[0]
