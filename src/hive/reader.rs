@@ -29,14 +29,20 @@ pub const MAX_SUBKEYS: usize = 100_000;
 /// thousand times, Office-version keys by the thousand) can cost.
 pub const WORK_BUDGET: u64 = 64 << 20;
 
-/// Size of a key node record up to its name.
-const NK_NAME_OFFSET: usize = 76;
-/// Key node flag: the name is stored one byte per character (Latin-1).
-const NK_COMPRESSED_NAME: u16 = 0x0020;
-/// Size of a value record up to its name.
-const VK_NAME_OFFSET: usize = 20;
-/// Value record flag: the name is stored one byte per character (Latin-1).
-const VK_COMPRESSED_NAME: u16 = 0x0001;
+/// Where a key node (`nk`) keeps its name; the record is this long up to the name.
+const NK_NAME: NameLayout = NameLayout {
+    length_at: 72,
+    flags_at: 2,
+    latin1_flag: 0x0020,
+    name_at: 76,
+};
+/// Where a value record (`vk`) keeps its name; the record is this long up to the name.
+const VK_NAME: NameLayout = NameLayout {
+    length_at: 2,
+    flags_at: 16,
+    latin1_flag: 0x0001,
+    name_at: 20,
+};
 /// Bit of the vk data size that marks data stored inline in the offset field.
 const DATA_INLINE: u32 = 0x8000_0000;
 /// Most data one big-data segment carries.
@@ -267,7 +273,7 @@ impl<'a> HiveView<'a> {
 
     /// The key node at cell `offset`.
     fn key_at(&self, offset: u32) -> HiveResult<Key<'_, 'a>> {
-        let nk = record(self.cell(offset)?, NK_NAME_OFFSET, b"nk", offset)?;
+        let nk = record(self.cell(offset)?, NK_NAME.name_at, b"nk", offset)?;
         Ok(Key { view: self, nk })
     }
 
@@ -310,7 +316,7 @@ impl<'a> HiveView<'a> {
     /// The value record at cell `offset`.
     fn value_at(&self, offset: u32) -> HiveResult<ValueRecord<'a>> {
         Ok(ValueRecord {
-            vk: record(self.cell(offset)?, VK_NAME_OFFSET, b"vk", offset)?,
+            vk: record(self.cell(offset)?, VK_NAME.name_at, b"vk", offset)?,
         })
     }
 }
@@ -339,20 +345,27 @@ fn record<'a>(
     Ok(cell)
 }
 
-/// A name stored in a record: `length` bytes after the `header`, Latin-1 when `compressed`.
-fn stored_name(
-    record: &[u8],
-    header: usize,
-    length: usize,
-    compressed: bool,
-) -> HiveResult<NtHiveNameString<'_>> {
-    let bytes = record.get(header..header + length).ok_or_else(|| {
+/// Where a record keeps its name: the offsets of the name's length (u16) and of the flags
+/// (u16), the flag bit that marks a Latin-1 name (else UTF-16), and where the name starts.
+struct NameLayout {
+    length_at: usize,
+    flags_at: usize,
+    latin1_flag: u16,
+    name_at: usize,
+}
+
+/// The name stored in `record` (at least `layout.name_at` bytes long) as `layout` describes.
+fn stored_name<'a>(record: &'a [u8], layout: &NameLayout) -> HiveResult<NtHiveNameString<'a>> {
+    let field = |at: usize| u16::from_le_bytes([record[at], record[at + 1]]);
+    let length = usize::from(field(layout.length_at));
+    let start = layout.name_at;
+    let bytes = record.get(start..start + length).ok_or_else(|| {
         HiveError(format!(
             "a name of {length} bytes runs past the end of its {}-byte record",
             record.len()
         ))
     })?;
-    Ok(if compressed {
+    Ok(if field(layout.flags_at) & layout.latin1_flag != 0 {
         NtHiveNameString::Latin1(bytes)
     } else {
         NtHiveNameString::Utf16LE(bytes)
@@ -416,14 +429,7 @@ struct ValueRecord<'a> {
 
 impl<'a> ValueRecord<'a> {
     fn name(self) -> HiveResult<NtHiveNameString<'a>> {
-        let length = usize::from(u16::from_le_bytes([self.vk[2], self.vk[3]]));
-        let flags = u16::from_le_bytes([self.vk[16], self.vk[17]]);
-        stored_name(
-            self.vk,
-            VK_NAME_OFFSET,
-            length,
-            flags & VK_COMPRESSED_NAME != 0,
-        )
+        stored_name(self.vk, &VK_NAME)
     }
 }
 
@@ -441,14 +447,7 @@ impl<'h, 'a> Key<'h, 'a> {
     }
 
     fn stored_name(&self) -> HiveResult<NtHiveNameString<'a>> {
-        let length = usize::from(u16::from_le_bytes([self.nk[72], self.nk[73]]));
-        let flags = u16::from_le_bytes([self.nk[2], self.nk[3]]);
-        stored_name(
-            self.nk,
-            NK_NAME_OFFSET,
-            length,
-            flags & NK_COMPRESSED_NAME != 0,
-        )
+        stored_name(self.nk, &NK_NAME)
     }
 
     /// The key's last-write time as a Windows FILETIME.
