@@ -77,12 +77,12 @@ pub struct Views<'v> {
     pub before_logs: Option<&'v PagedHive<'v>>,
 }
 
-/// Opens `hive` read-only, replays a dirty hive's logs when `recover` is set, and lets `read`
-/// read the result; returns the hive's state with what `read` returned.
+/// Opens `hive` read-only, replays a dirty hive's logs when `recover` is set, and calls `read`
+/// once on the result; returns the hive's state with what `read` returned.
 pub fn load<T>(
     hive: &DiscoveredHive,
     recover: bool,
-    read: impl FnOnce(Views<'_>) -> T,
+    mut read: impl FnMut(Views<'_>) -> T,
 ) -> (HiveState, T) {
     let state = header_state(hive);
     if let HiveState::Error(_) = state {
@@ -115,20 +115,19 @@ pub fn load<T>(
     }
 }
 
-/// Replays the logs beside `hive` over `primary` and lets `read` read the outcome.
+/// Replays the logs beside `hive` over `primary` and calls `read` once on the outcome.
 fn replay<T>(
     hive: &DiscoveredHive,
     file: &PagedFile,
     primary: &PagedHive<'_>,
     dirty: &str,
-    read: impl FnOnce(Views<'_>) -> T,
+    mut read: impl FnMut(Views<'_>) -> T,
 ) -> (HiveState, T) {
     let head = match primary.range(0, file.len().min(PRIMARY_HEAD)) {
         Ok(head) => head,
         Err(error) => return (HiveState::Error(error.0), read(Views::default())),
     };
-    let mut read = Some(read);
-    let (outcome, state) = with_recovery(hive, head, file.len(), dirty, |outcome| {
+    let (recovered, state) = with_recovery(hive, head, file.len(), dirty, |outcome| {
         let Recovery::Recovered(plan) = outcome else {
             return None;
         };
@@ -140,23 +139,18 @@ fn replay<T>(
                 Ok(())
             }),
         );
-        let read = read.take().expect("read once");
         Some(read(Views {
             current: Some(&recovered),
             before_logs: Some(primary),
         }))
     });
-    match (outcome, read) {
-        (Some(result), _) => (state, result),
-        (None, Some(read)) => {
-            let result = read(Views {
-                current: Some(primary),
-                before_logs: None,
-            });
-            (state, result)
-        }
-        (None, None) => unreachable!("read runs only when recovery produced a result"),
-    }
+    let result = recovered.unwrap_or_else(|| {
+        read(Views {
+            current: Some(primary),
+            before_logs: None,
+        })
+    });
+    (state, result)
 }
 
 /// The state a dirty hive would have after replaying its logs, without materialising the
