@@ -134,8 +134,7 @@ pub fn recover_from_head<'a>(
     primary_len: usize,
     logs: &[LogInput<'a>],
 ) -> Recovery<'a> {
-    let primary = head;
-    let header = match BaseBlock::parse(primary) {
+    let header = match BaseBlock::parse(head) {
         Ok(header) if header.file_type == FileType::Primary => header,
         Ok(header) => {
             return Recovery::NotAHive(format!("file type {:?}", header.file_type));
@@ -158,9 +157,9 @@ pub fn recover_from_head<'a>(
     }
     let max_hive_bins = growth_limit(primary_len, logs);
     let outcome = if let Some(chosen) = choose_new(&valid) {
-        new_format::replay(primary, &header, &chosen, max_hive_bins)
+        new_format::replay(head, &header, &chosen, max_hive_bins)
     } else if let Some(chosen) = choose_old(&valid) {
-        old_format::replay(primary, &header, chosen, max_hive_bins)
+        old_format::replay(head, &header, chosen, max_hive_bins)
     } else {
         Err(Refusal::Invalid(rejected.join("; ")))
     };
