@@ -58,6 +58,7 @@ mod walk;
 mod tests;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -188,13 +189,19 @@ pub enum OtherStatus {
 /// 4,096 bytes; a hive whose embedded name does not say what it is is also mapped so that its
 /// root key can be probed.
 pub fn discover(inputs: &[PathBuf], options: &DiscoveryOptions) -> Collection {
-    let sniffed: Vec<(PathBuf, Sniffed)> = walk::walk(inputs, &options.exclude, options.stop)
+    let sniffed: Vec<(Arc<Path>, Sniffed)> = walk::walk(inputs, &options.exclude, options.stop)
         .into_par_iter()
         .map(|entry| (entry.root.clone(), sniff_entry(entry)))
         .collect();
-    let mut hives = Vec::new();
+    // Both lists are sized once: the hives are moved on to their machines, and every other
+    // file, logs included once attached, is a row kept for the whole scan.
+    let hive_count = sniffed
+        .iter()
+        .filter(|(_, item)| matches!(item, Sniffed::Hive(_)))
+        .count();
+    let mut hives = Vec::with_capacity(hive_count);
     let mut logs = Vec::new();
-    let mut other_files = Vec::new();
+    let mut other_files = Vec::with_capacity(sniffed.len() - hive_count);
     for (root, item) in sniffed {
         match item {
             Sniffed::Hive(hive) => hives.push(FoundHive { hive, root }),
