@@ -214,7 +214,7 @@ impl Builder {
         }
     }
 
-    fn build(mut self, id: String) -> MachineInputs {
+    fn build(mut self, id: Arc<str>) -> MachineInputs {
         let system = choose_live(self.systems, &mut self.others);
         let software = choose_live(self.softwares, &mut self.others);
         self.users
@@ -224,8 +224,8 @@ impl Builder {
             id,
             system,
             software,
-            users: self.users,
-            others: self.others,
+            users: self.users.into_boxed_slice(),
+            others: self.others.into_boxed_slice(),
         }
     }
 }
@@ -256,9 +256,9 @@ fn finish(machines: BTreeMap<PathBuf, Builder>) -> Vec<MachineInputs> {
         .into_iter()
         .map(|(key, builder)| {
             let id = if label_counts[&builder.id] > 1 {
-                key.display().to_string()
+                key.display().to_string().into()
             } else {
-                builder.id.clone()
+                builder.id.as_str().into()
             };
             builder.build(id)
         })

@@ -101,13 +101,13 @@ pub struct DiscoveredHive {
     pub header: Option<BaseBlock>,
     /// Why there is no usable base block (short file, no signature, read error). Set exactly
     /// when `header` is `None`; `kind` then comes from the file name.
-    pub header_error: Option<String>,
+    pub header_error: Option<Box<str>>,
     /// What the hive is.
     pub kind: HiveKind,
     /// Which evidence decided `kind`.
     pub detected_by: DetectedBy,
     /// Transaction logs beside the hive (`.LOG`, `.LOG1`, `.LOG2`, any case), sorted by name.
-    pub logs: Vec<Evidence>,
+    pub logs: Box<[Evidence]>,
 }
 
 /// A hive placed as belonging to a user (NTUSER) or kept unplaced.
@@ -116,7 +116,7 @@ pub struct UserHive {
     /// The hive.
     pub hive: DiscoveredHive,
     /// The user name, when one could be found.
-    pub user: Option<String>,
+    pub user: Option<Box<str>>,
     /// Where the user name came from.
     pub user_source: UserSource,
 }
@@ -139,17 +139,17 @@ pub enum UserSource {
 pub struct MachineInputs {
     /// A stable label from the collection layout: the machine folder's path relative to the
     /// input, or the shared file-name prefix in a folder of loose hives. Unique: labels that
-    /// would collide are replaced by the machine's full path.
-    pub id: String,
+    /// would collide are replaced by the machine's full path. Shared with the machine's rows.
+    pub id: Arc<str>,
     /// The SYSTEM hive in use, if collected.
     pub system: Option<DiscoveredHive>,
     /// The SOFTWARE hive in use, if collected.
     pub software: Option<DiscoveredHive>,
     /// User hives (NTUSER), sorted by path.
-    pub users: Vec<UserHive>,
+    pub users: Box<[UserHive]>,
     /// Every other hive of the machine (SAM, SECURITY, UsrClass, RegBack copies, ...): listed,
     /// not audited. Sorted by path.
-    pub others: Vec<DiscoveredHive>,
+    pub others: Box<[DiscoveredHive]>,
 }
 
 /// A file that is not a hive.
