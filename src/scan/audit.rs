@@ -247,7 +247,12 @@ fn audit_users(
     let mut report = MachineReport {
         users: user_hives.len(),
         findings: rules::evaluate(facts, &user_facts, &subjects),
-        fleet: Some(MachineSummary::of(&identity.machine, facts, &user_facts)),
+        fleet: Some(MachineSummary::of(
+            Arc::clone(&identity.machine),
+            Arc::clone(&identity.computer_name),
+            facts,
+            &user_facts,
+        )),
         identity: identity.clone(),
         ..MachineReport::default()
     };

@@ -76,7 +76,8 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
     let mut reports = Reports::create(&options.out, options.format).map_err(ScanError::output)?;
     let progress = progress_bar(&collection, options.quiet);
     let mut summary = Summary::default();
-    let mut fleet = Vec::new();
+    // One summary per machine, kept to the end: allocated once, at its final size.
+    let mut fleet = Vec::with_capacity(collection.machines.len());
     let audit_options = AuditOptions {
         recover: options.recover,
     };
