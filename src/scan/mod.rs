@@ -9,6 +9,7 @@
 mod audit;
 pub mod hashing;
 pub mod interrupt;
+mod memory;
 mod options;
 mod summary;
 
@@ -68,6 +69,7 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
         .build()
         .map_err(|e| ScanError::Setup(e.to_string()))?;
     let collection = pool.install(|| discovery::discover(&options.inputs, &discovery_options));
+    memory::release_free_pages();
     stop_if_interrupted()?;
     let digests = match options.hash {
         true => pool.install(|| hashing::hash_collection(&collection)),
@@ -95,6 +97,7 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
             )
         });
         write.map_err(ScanError::output)?;
+        memory::release_free_pages();
         stop_if_interrupted()?;
         written = audited.into_iter().flatten().collect();
     }
