@@ -231,8 +231,9 @@ pub fn header_state(hive: &DiscoveredHive) -> HiveState {
     match &hive.header {
         None => HiveState::Error(
             hive.header_error
-                .clone()
-                .unwrap_or_else(|| "no regf base block".to_string()),
+                .as_deref()
+                .unwrap_or("no regf base block")
+                .to_string(),
         ),
         Some(header) if truncated(header, hive.size) => HiveState::Error(format!(
             "truncated: {} bytes, but the header announces {} bytes of hive bins after 4096",

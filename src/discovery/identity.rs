@@ -32,7 +32,7 @@ pub(super) fn identify(hive: DiscoveredHive, hint: UserHint) -> UserHive {
     };
     UserHive {
         hive,
-        user,
+        user: user.map(String::into_boxed_str),
         user_source,
     }
 }

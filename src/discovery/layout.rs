@@ -22,6 +22,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::identity::{self, UserHint};
 use super::{DiscoveredHive, MachineInputs, UserHive, names};
@@ -33,7 +34,7 @@ pub(super) struct FoundHive {
     /// The hive.
     pub hive: DiscoveredHive,
     /// The input folder (or the folder of an input file).
-    pub root: PathBuf,
+    pub root: Arc<Path>,
 }
 
 /// Where a hive goes.
@@ -75,28 +76,20 @@ impl Role {
 }
 
 /// Groups `found` into machines (sorted by id) and unplaced hives (sorted by path).
+///
+/// Every hive is placed first and moved only once, into a list counted beforehand: the
+/// machines are kept for the whole scan, so grouping holds no second copy of the hives and
+/// leaves no spare capacity behind.
 pub(super) fn group(found: Vec<FoundHive>) -> (Vec<MachineInputs>, Vec<UserHive>) {
-    let in_tree: Vec<Option<Placement>> = found.iter().map(tree::place).collect();
-    let installations = in_tree
-        .iter()
-        .flatten()
-        .filter(|placed| placed.installation)
-        .map(|placed| (placed.key.clone(), placed.id.clone()));
-    let loose_hives = found
-        .iter()
-        .zip(&in_tree)
-        .filter(|(_, placed)| placed.is_none())
-        .map(|(hive, _)| hive);
-    let folders = loose::Folders::new(loose_hives, installations);
-    let mut machines: BTreeMap<PathBuf, Builder> = BTreeMap::new();
-    let mut unplaced = Vec::new();
-    for (item, placed) in found.into_iter().zip(in_tree) {
-        match placed.or_else(|| folders.place(&item)) {
+    let placements = place(&found);
+    let mut machines = builders(&found, &placements);
+    let mut unplaced = Vec::with_capacity(placements.iter().filter(|p| p.is_none()).count());
+    for (item, placed) in found.into_iter().zip(placements) {
+        match placed {
             Some(placement) => machines
-                .entry(placement.key)
-                .or_insert_with(|| Builder::new(placement.id))
-                .hives
-                .push((item.hive, placement.role, placement.hint)),
+                .get_mut(&placement.key)
+                .expect("every placement's machine was counted")
+                .add(item.hive, placement.role, placement.hint),
             None => {
                 let hint = unplaced_hint(&item.hive);
                 unplaced.push(identity::identify(item.hive, hint));
@@ -105,6 +98,45 @@ pub(super) fn group(found: Vec<FoundHive>) -> (Vec<MachineInputs>, Vec<UserHive>
     }
     unplaced.sort_by(|a, b| a.hive.evidence.cmp(&b.hive.evidence));
     (finish(machines), unplaced)
+}
+
+/// Where each hive goes: into a Windows tree, else by the folders of loose hives, else nowhere.
+fn place(found: &[FoundHive]) -> Vec<Option<Placement>> {
+    let mut placements: Vec<Option<Placement>> = found.iter().map(tree::place).collect();
+    let installations = placements
+        .iter()
+        .flatten()
+        .filter(|placed| placed.installation)
+        .map(|placed| (placed.key.clone(), placed.id.clone()));
+    let loose_hives = found
+        .iter()
+        .zip(&placements)
+        .filter(|(_, placed)| placed.is_none())
+        .map(|(hive, _)| hive);
+    let folders = loose::Folders::new(loose_hives, installations);
+    for (item, placed) in found.iter().zip(&mut placements) {
+        if placed.is_none() {
+            *placed = folders.place(item);
+        }
+    }
+    placements
+}
+
+/// One builder per machine, keyed by the machine's key, with room for exactly its hives.
+fn builders(found: &[FoundHive], placements: &[Option<Placement>]) -> BTreeMap<PathBuf, Builder> {
+    let mut counts: BTreeMap<&Path, (&str, [usize; SLOTS])> = BTreeMap::new();
+    for (item, placement) in found.iter().zip(placements) {
+        if let Some(placement) = placement {
+            let (_, count) = counts
+                .entry(&placement.key)
+                .or_insert((&placement.id, [0; SLOTS]));
+            count[Slot::of(placement.role, item.hive.kind) as usize] += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(key, (id, count))| (key.to_path_buf(), Builder::new(id.to_string(), count)))
+        .collect()
 }
 
 /// A hive with no machine keeps the user its file name suggests.
@@ -121,47 +153,79 @@ fn user_in_file_name(hive: &DiscoveredHive, machine_prefix: Option<&str>) -> Opt
     identity::file_name_user(&rest, machine_prefix)
 }
 
+/// Number of [`Slot`]s.
+const SLOTS: usize = 4;
+
+/// Which list of its machine a hive joins.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// A candidate for the live SYSTEM.
+    System,
+    /// A candidate for the live SOFTWARE.
+    Software,
+    /// A user hive.
+    User,
+    /// Any other hive.
+    Other,
+}
+
+impl Slot {
+    fn of(role: Role, kind: HiveKind) -> Slot {
+        match (role, kind) {
+            (Role::Primary, HiveKind::System) => Slot::System,
+            (Role::Primary, HiveKind::Software) => Slot::Software,
+            (Role::Primary, HiveKind::NtUser) => Slot::User,
+            _ => Slot::Other,
+        }
+    }
+}
+
 /// The hives gathered for one machine.
 #[derive(Debug)]
 struct Builder {
     id: String,
-    hives: Vec<(DiscoveredHive, Role, UserHint)>,
+    systems: Vec<DiscoveredHive>,
+    softwares: Vec<DiscoveredHive>,
+    users: Vec<UserHive>,
+    others: Vec<DiscoveredHive>,
 }
 
 impl Builder {
-    fn new(id: String) -> Self {
+    /// A builder with room for `count` hives per slot. The SYSTEM and SOFTWARE candidates
+    /// that are not chosen join the others, so these have room for them too.
+    fn new(id: String, count: [usize; SLOTS]) -> Self {
+        let [systems, softwares, users, others] = count;
+        let not_chosen = systems.saturating_sub(1) + softwares.saturating_sub(1);
         Builder {
             id,
-            hives: Vec::new(),
+            systems: Vec::with_capacity(systems),
+            softwares: Vec::with_capacity(softwares),
+            users: Vec::with_capacity(users),
+            others: Vec::with_capacity(others + not_chosen),
         }
     }
 
-    fn build(self, id: String) -> MachineInputs {
-        let mut systems = Vec::new();
-        let mut softwares = Vec::new();
-        let mut users = Vec::new();
-        let mut others = Vec::new();
-        for (hive, role, hint) in self.hives {
-            match (role, hive.kind) {
-                (Role::Primary, HiveKind::System) => systems.push(hive),
-                (Role::Primary, HiveKind::Software) => softwares.push(hive),
-                (Role::Primary, HiveKind::NtUser) => users.push(identity::identify(hive, hint)),
-                _ => others.push(hive),
-            }
+    fn add(&mut self, hive: DiscoveredHive, role: Role, hint: UserHint) {
+        match Slot::of(role, hive.kind) {
+            Slot::System => self.systems.push(hive),
+            Slot::Software => self.softwares.push(hive),
+            Slot::User => self.users.push(identity::identify(hive, hint)),
+            Slot::Other => self.others.push(hive),
         }
-        let system = choose_live(systems, &mut others);
-        let software = choose_live(softwares, &mut others);
-        users.sort_by(|a, b| a.hive.evidence.cmp(&b.hive.evidence));
-        others.sort_by(|a, b| a.evidence.cmp(&b.evidence));
-        // Every machine is held until the scan ends: no spare capacity per machine.
-        users.shrink_to_fit();
-        others.shrink_to_fit();
+    }
+
+    fn build(mut self, id: Arc<str>) -> MachineInputs {
+        let system = choose_live(self.systems, &mut self.others);
+        let software = choose_live(self.softwares, &mut self.others);
+        self.users
+            .sort_by(|a, b| a.hive.evidence.cmp(&b.hive.evidence));
+        self.others.sort_by(|a, b| a.evidence.cmp(&b.evidence));
         MachineInputs {
             id,
             system,
             software,
-            users,
-            others,
+            users: self.users.into_boxed_slice(),
+            others: self.others.into_boxed_slice(),
         }
     }
 }
@@ -192,9 +256,9 @@ fn finish(machines: BTreeMap<PathBuf, Builder>) -> Vec<MachineInputs> {
         .into_iter()
         .map(|(key, builder)| {
             let id = if label_counts[&builder.id] > 1 {
-                key.display().to_string()
+                key.display().to_string().into()
             } else {
-                builder.id.clone()
+                builder.id.as_str().into()
             };
             builder.build(id)
         })

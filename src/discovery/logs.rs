@@ -6,46 +6,70 @@
 //! exact spelling wins and otherwise the log is attached to none of them.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::sniff::LogFile;
 use super::{DiscoveredHive, OtherFile, OtherStatus, names};
+use crate::source::Evidence;
 
 /// Attaches each log to its hive and returns one row per log. A file that only has a log's
 /// name and no hive beside it is not taken for a log: its row says `NotHive`.
 pub(super) fn attach(hives: &mut [&mut DiscoveredHive], logs: Vec<LogFile>) -> Vec<OtherFile> {
-    let index = index_by_folder_and_name(hives);
+    // Owners are found first, so that the index is gone before the rows (kept for the whole
+    // scan) are made, rather than leaving its freed entries between them.
+    let owners = owners(hives, &logs);
+    let mut attached = Vec::new();
     let rows = logs
         .into_iter()
-        .map(|log| {
-            let owner = owner_of(&log, hives, &index);
+        .zip(owners)
+        .map(|(log, owner)| {
+            let path = log.evidence.display_path();
             let status = match owner {
                 Some(at) => {
-                    hives[at].logs.push(log.evidence.clone());
-                    OtherStatus::Log {
-                        hive: Some(hives[at].evidence.display_path()),
-                    }
+                    let hive = hives[at].evidence.display_path();
+                    attached.push((at, log.evidence));
+                    OtherStatus::Log { hive: Some(hive) }
                 }
                 None if log.by_content => OtherStatus::Log { hive: None },
                 None => OtherStatus::NotHive,
             };
             OtherFile {
-                path: log.evidence.display_path(),
+                path,
                 size: Some(log.size),
                 status,
             }
         })
         .collect();
-    for hive in hives.iter_mut() {
-        hive.logs.sort();
-    }
+    give_logs(hives, attached);
     rows
 }
 
-/// Hive positions keyed by folder and lower-cased file name.
-type NameIndex = HashMap<(PathBuf, String), Vec<usize>>;
+/// The position of the hive each log belongs to, if exactly one can be named.
+fn owners(hives: &[&mut DiscoveredHive], logs: &[LogFile]) -> Vec<Option<usize>> {
+    let index = index_by_folder_and_name(hives);
+    logs.iter()
+        .map(|log| owner_of(log, hives, &index))
+        .collect()
+}
 
-fn index_by_folder_and_name(hives: &[&mut DiscoveredHive]) -> NameIndex {
+/// Gives each hive its logs (pairs of hive position and log), sorted by name, in a list of
+/// exactly their number: hives are kept for the whole scan.
+fn give_logs(hives: &mut [&mut DiscoveredHive], mut attached: Vec<(usize, Evidence)>) {
+    attached.sort();
+    let runs: Vec<(usize, usize)> = attached
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|run| (run[0].0, run.len()))
+        .collect();
+    let mut logs = attached.into_iter().map(|(_, log)| log);
+    for (at, count) in runs {
+        hives[at].logs = logs.by_ref().take(count).collect();
+    }
+}
+
+/// Hive positions keyed by folder and lower-cased file name.
+type NameIndex<'h> = HashMap<(&'h Path, String), Vec<usize>>;
+
+fn index_by_folder_and_name<'h>(hives: &'h [&mut DiscoveredHive]) -> NameIndex<'h> {
     let mut index = NameIndex::new();
     for (at, hive) in hives.iter().enumerate() {
         let key = (
@@ -58,7 +82,7 @@ fn index_by_folder_and_name(hives: &[&mut DiscoveredHive]) -> NameIndex {
 }
 
 /// The position of the hive `log` belongs to, if exactly one can be named.
-fn owner_of(log: &LogFile, hives: &[&mut DiscoveredHive], index: &NameIndex) -> Option<usize> {
+fn owner_of(log: &LogFile, hives: &[&mut DiscoveredHive], index: &NameIndex<'_>) -> Option<usize> {
     let name = log.evidence.file_name();
     let base = names::log_base(&name)?;
     let candidates = index.get(&(folder(log.evidence.path()), base.to_lowercase()))?;
@@ -72,6 +96,6 @@ fn owner_of(log: &LogFile, hives: &[&mut DiscoveredHive], index: &NameIndex) -> 
     }
 }
 
-fn folder(path: &Path) -> PathBuf {
-    path.parent().map(Path::to_path_buf).unwrap_or_default()
+fn folder(path: &Path) -> &Path {
+    path.parent().unwrap_or(Path::new(""))
 }

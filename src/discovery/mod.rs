@@ -58,6 +58,7 @@ mod walk;
 mod tests;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -100,13 +101,13 @@ pub struct DiscoveredHive {
     pub header: Option<BaseBlock>,
     /// Why there is no usable base block (short file, no signature, read error). Set exactly
     /// when `header` is `None`; `kind` then comes from the file name.
-    pub header_error: Option<String>,
+    pub header_error: Option<Box<str>>,
     /// What the hive is.
     pub kind: HiveKind,
     /// Which evidence decided `kind`.
     pub detected_by: DetectedBy,
     /// Transaction logs beside the hive (`.LOG`, `.LOG1`, `.LOG2`, any case), sorted by name.
-    pub logs: Vec<Evidence>,
+    pub logs: Box<[Evidence]>,
 }
 
 /// A hive placed as belonging to a user (NTUSER) or kept unplaced.
@@ -115,7 +116,7 @@ pub struct UserHive {
     /// The hive.
     pub hive: DiscoveredHive,
     /// The user name, when one could be found.
-    pub user: Option<String>,
+    pub user: Option<Box<str>>,
     /// Where the user name came from.
     pub user_source: UserSource,
 }
@@ -138,17 +139,17 @@ pub enum UserSource {
 pub struct MachineInputs {
     /// A stable label from the collection layout: the machine folder's path relative to the
     /// input, or the shared file-name prefix in a folder of loose hives. Unique: labels that
-    /// would collide are replaced by the machine's full path.
-    pub id: String,
+    /// would collide are replaced by the machine's full path. Shared with the machine's rows.
+    pub id: Arc<str>,
     /// The SYSTEM hive in use, if collected.
     pub system: Option<DiscoveredHive>,
     /// The SOFTWARE hive in use, if collected.
     pub software: Option<DiscoveredHive>,
     /// User hives (NTUSER), sorted by path.
-    pub users: Vec<UserHive>,
+    pub users: Box<[UserHive]>,
     /// Every other hive of the machine (SAM, SECURITY, UsrClass, RegBack copies, ...): listed,
     /// not audited. Sorted by path.
-    pub others: Vec<DiscoveredHive>,
+    pub others: Box<[DiscoveredHive]>,
 }
 
 /// A file that is not a hive.
@@ -188,13 +189,19 @@ pub enum OtherStatus {
 /// 4,096 bytes; a hive whose embedded name does not say what it is is also mapped so that its
 /// root key can be probed.
 pub fn discover(inputs: &[PathBuf], options: &DiscoveryOptions) -> Collection {
-    let sniffed: Vec<(PathBuf, Sniffed)> = walk::walk(inputs, &options.exclude, options.stop)
+    let sniffed: Vec<(Arc<Path>, Sniffed)> = walk::walk(inputs, &options.exclude, options.stop)
         .into_par_iter()
         .map(|entry| (entry.root.clone(), sniff_entry(entry)))
         .collect();
-    let mut hives = Vec::new();
+    // Both lists are sized once: the hives are moved on to their machines, and every other
+    // file, logs included once attached, is a row kept for the whole scan.
+    let hive_count = sniffed
+        .iter()
+        .filter(|(_, item)| matches!(item, Sniffed::Hive(_)))
+        .count();
+    let mut hives = Vec::with_capacity(hive_count);
     let mut logs = Vec::new();
-    let mut other_files = Vec::new();
+    let mut other_files = Vec::with_capacity(sniffed.len() - hive_count);
     for (root, item) in sniffed {
         match item {
             Sniffed::Hive(hive) => hives.push(FoundHive { hive, root }),

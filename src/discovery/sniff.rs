@@ -75,7 +75,7 @@ fn typed(evidence: Evidence, size: u64, header: BaseBlock) -> DiscoveredHive {
         header_error: None,
         kind,
         detected_by,
-        logs: Vec::new(),
+        logs: Box::default(),
     }
 }
 
@@ -100,10 +100,10 @@ fn named_only(evidence: Evidence, size: u64, error: String) -> DiscoveredHive {
         evidence,
         size,
         header: None,
-        header_error: Some(error),
+        header_error: Some(error.into()),
         kind,
         detected_by,
-        logs: Vec::new(),
+        logs: Box::default(),
     }
 }
 

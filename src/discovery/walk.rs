@@ -20,8 +20,8 @@ pub(super) struct Entry {
     /// The path as walked (the input joined with the path below it).
     pub path: PathBuf,
     /// The folder the layout of this entry is read from: the input directory, or the folder
-    /// of an input file.
-    pub root: PathBuf,
+    /// of an input file. Shared by every entry of the input.
+    pub root: Arc<Path>,
     /// What the entry is.
     pub found: Found,
 }
@@ -46,20 +46,21 @@ pub(super) fn walk(
     stop: Option<fn() -> bool>,
 ) -> Vec<Entry> {
     let excluded = Arc::new(Excluded::new(exclude));
-    let mut seen = HashSet::new();
     let mut entries = Vec::new();
     for input in inputs {
-        let walked = walk_input(input, &excluded, stop);
+        let mut walked = walk_input(input, &excluded, stop);
         if stop.is_some_and(|stop| stop()) {
             return entries;
         }
-        let mut walked: Vec<Entry> = walked
-            .into_iter()
-            .filter(|entry| seen.insert(entry.path.clone()))
-            .collect();
-        entries.append(&mut walked);
+        if entries.is_empty() {
+            entries = walked;
+        } else {
+            entries.append(&mut walked);
+        }
     }
+    // A stable sort keeps the entries of a path in input order: the first input's is kept.
     entries.sort_by(|a, b| a.path.cmp(&b.path));
+    entries.dedup_by(|later, first| later.path == first.path);
     entries
 }
 
@@ -90,15 +91,19 @@ fn walk_input(input: &Path, excluded: &Arc<Excluded>, stop: Option<fn() -> bool>
 }
 
 /// The folder whose layout applies to everything below `input`.
-fn layout_root(input: &Path) -> PathBuf {
+fn layout_root(input: &Path) -> Arc<Path> {
     match fs::metadata(input) {
-        Ok(metadata) if !metadata.is_dir() => input.parent().unwrap_or(input).to_path_buf(),
-        _ => input.to_path_buf(),
+        Ok(metadata) if !metadata.is_dir() => input.parent().unwrap_or(input).into(),
+        _ => input.into(),
     }
 }
 
 /// Turns one walker item into an entry; directories give none.
-fn classify(item: Result<DirEntry, ignore::Error>, input: &Path, root: &Path) -> Option<Entry> {
+fn classify(
+    item: Result<DirEntry, ignore::Error>,
+    input: &Path,
+    root: &Arc<Path>,
+) -> Option<Entry> {
     let (path, found) = match item {
         Err(err) => (
             error_path(&err).unwrap_or(input).to_path_buf(),
@@ -112,7 +117,7 @@ fn classify(item: Result<DirEntry, ignore::Error>, input: &Path, root: &Path) ->
     };
     Some(Entry {
         path,
-        root: root.to_path_buf(),
+        root: Arc::clone(root),
         found,
     })
 }

@@ -1,9 +1,13 @@
 //! Rules over the whole scan: the cross-machine rules XM-01 to XM-05 (domain-rules.md 11).
 //!
-//! The scan keeps one compact [`MachineSummary`] per machine (a few strings) as machines are
-//! written, and [`evaluate`] runs once after the last one. Summaries are serialisable and hold
-//! only what machines.csv and accounts.csv show, so sharded scans can be merged later. A fleet
-//! finding is reported on the client side and its evidence names both sides.
+//! The scan keeps one compact [`MachineSummary`] per machine (a few strings, the names shared
+//! with the machine's rows) as machines are written, and [`evaluate`] runs once after the last
+//! one. Summaries are serialisable and hold only what machines.csv and accounts.csv show, so
+//! sharded scans can be merged later. A fleet finding is reported on the client side and its
+//! evidence names both sides.
+
+use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -20,9 +24,9 @@ const REFUSES_LM: u32 = 4;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MachineSummary {
     /// Machine id from the collection layout.
-    pub machine: String,
+    pub machine: Arc<str>,
     /// NetBIOS computer name.
-    pub computer_name: String,
+    pub computer_name: Arc<str>,
     /// DNS domain.
     pub domain: String,
     /// Whether ProductType is LanmanNT.
@@ -30,7 +34,7 @@ pub struct MachineSummary {
     /// Effective LmCompatibilityLevel, when known.
     pub lm_effective: Option<u32>,
     /// Where it came from (value, os-default, unknown).
-    pub lm_origin: String,
+    pub lm_origin: Cow<'static, str>,
     /// Whether any user has an Outlook Anywhere account with NTLM to the proxy.
     pub roh_ntlm: bool,
     /// The machine's users with a SID.
@@ -49,16 +53,22 @@ pub struct UserSummary {
 }
 
 impl MachineSummary {
-    /// Summarises one machine and its users.
-    pub fn of(machine: &str, facts: &MachineFacts, users: &[UserFacts]) -> Self {
+    /// Summarises one machine and its users. The machine id and computer name are shared
+    /// with the machine's rows rather than copied: summaries are kept for the whole scan.
+    pub fn of(
+        machine: Arc<str>,
+        computer_name: Arc<str>,
+        facts: &MachineFacts,
+        users: &[UserFacts],
+    ) -> Self {
         let (lm_effective, origin) = facts.lm_effective();
         MachineSummary {
-            machine: machine.to_string(),
-            computer_name: facts.computer_name().unwrap_or_default().to_string(),
+            machine,
+            computer_name,
             domain: facts.domain().unwrap_or_default().to_string(),
             is_dc: facts.role() == Role::DomainController,
             lm_effective,
-            lm_origin: origin.label().to_string(),
+            lm_origin: Cow::Borrowed(origin.label()),
             roh_ntlm: users.iter().any(has_roh_ntlm),
             users: users.iter().filter_map(UserSummary::of).collect(),
         }
@@ -137,8 +147,8 @@ pub fn evaluate(machines: &[MachineSummary]) -> Vec<FleetFinding> {
             found
                 .into_iter()
                 .map(|(machine, user, evidence)| FleetFinding {
-                    machine: machine.machine.clone(),
-                    computer_name: machine.computer_name.clone(),
+                    machine: machine.machine.to_string(),
+                    computer_name: machine.computer_name.to_string(),
                     finding: Finding {
                         rule,
                         severity: rule.severity,

@@ -141,7 +141,7 @@ pub fn audit_machine(
         software: software_settings,
     };
     let identity = Identity {
-        machine: machine.id.as_str().into(),
+        machine: Arc::clone(&machine.id),
         computer_name: facts.computer_name().unwrap_or_default().into(),
     };
     let machine_hives: Vec<MachineHive<'_, '_>> = system
@@ -224,7 +224,7 @@ fn audit_users(
         .iter()
         .map(|user| {
             let (audited, settings) = audit_hive(&user.hive, options, progress);
-            let name = user.user.clone();
+            let name = user.user.as_deref().map(String::from);
             let facts = UserFacts {
                 sid: name.as_deref().and_then(|n| facts.sid_for_user(n)),
                 user: name,
@@ -247,7 +247,12 @@ fn audit_users(
     let mut report = MachineReport {
         users: user_hives.len(),
         findings: rules::evaluate(facts, &user_facts, &subjects),
-        fleet: Some(MachineSummary::of(&identity.machine, facts, &user_facts)),
+        fleet: Some(MachineSummary::of(
+            Arc::clone(&identity.machine),
+            Arc::clone(&identity.computer_name),
+            facts,
+            &user_facts,
+        )),
         identity: identity.clone(),
         ..MachineReport::default()
     };
@@ -517,7 +522,7 @@ fn machine_row(
             .unwrap_or_default()
     };
     MachineRow {
-        machine: machine.id.clone(),
+        machine: machine.id.to_string(),
         computer_name: facts.computer_name().unwrap_or_default().to_string(),
         domain: facts.domain().unwrap_or_default().to_string(),
         hostname: system_value(&TCPIP_HOSTNAME),

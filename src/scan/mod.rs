@@ -9,6 +9,7 @@
 mod audit;
 pub mod hashing;
 pub mod interrupt;
+mod memory;
 mod options;
 mod summary;
 
@@ -68,6 +69,7 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
         .build()
         .map_err(|e| ScanError::Setup(e.to_string()))?;
     let collection = pool.install(|| discovery::discover(&options.inputs, &discovery_options));
+    memory::release_free_pages();
     stop_if_interrupted()?;
     let digests = match options.hash {
         true => pool.install(|| hashing::hash_collection(&collection)),
@@ -76,7 +78,8 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
     let mut reports = Reports::create(&options.out, options.format).map_err(ScanError::output)?;
     let progress = progress_bar(&collection, options.quiet);
     let mut summary = Summary::default();
-    let mut fleet = Vec::new();
+    // One summary per machine, kept to the end: allocated once, at its final size.
+    let mut fleet = Vec::with_capacity(collection.machines.len());
     let audit_options = AuditOptions {
         recover: options.recover,
     };
@@ -94,6 +97,7 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
             )
         });
         write.map_err(ScanError::output)?;
+        memory::release_free_pages();
         stop_if_interrupted()?;
         written = audited.into_iter().flatten().collect();
     }
