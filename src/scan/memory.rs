@@ -1,12 +1,12 @@
 //! Handing memory the scan no longer uses back to the system.
 //!
 //! glibc's allocator keeps the pages it once handed out, and gives each thread a heap of its
-//! own. What discovery frees (the walker threads' lists, the placements made while grouping)
-//! and what one thread frees while another allocates (a batch's rows are written on one
-//! thread and were made on every other) stays resident, scattered between the blocks that
-//! live on: with more batches, the heaps spread further, and the high-water mark rose with the
-//! number of machines instead of staying at what one batch needs. Handing back the wholly free
-//! pages after discovery and after every batch keeps it to what is live.
+//! own. What discovery frees (the walker threads' lists, the copies made while grouping) and
+//! what one batch frees on one thread's heap while the next batch allocates on another's stay
+//! resident, scattered between the blocks that live on. Handing back the wholly free pages
+//! after discovery and after every batch keeps the resident set closer to what is live; it
+//! offsets what the collection's exact-size lists cost in block placement, and leaves the
+//! growth of peak RSS with the number of machines where it was (docs/performance.md).
 
 /// Returns the pages that hold no live allocation to the system (glibc `malloc_trim`); the
 /// allocator faults them in again, zeroed, if it reuses them.
