@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 use hiveaudit::discovery::{DiscoveryOptions, discover};
+use hiveaudit::hive::pages::copy_window;
 use hiveaudit::hive::{HiveKind, HiveView, PagedHive};
 use hiveaudit::recovery::{LogInput, Recovery, recover};
 use hiveaudit::settings::extract;
@@ -141,10 +142,7 @@ fn log_recovery(c: &mut Criterion) {
                     let recovered = PagedHive::new(
                         primary.len().max(plan.new_size),
                         Box::new(|offset, window: &mut [u8]| {
-                            let present = primary.get(offset..).unwrap_or_default();
-                            let kept = present.len().min(window.len());
-                            window[..kept].copy_from_slice(&present[..kept]);
-                            window[kept..].fill(0);
+                            copy_window(&primary, offset, window);
                             plan.patch_window(offset, window);
                             Ok(())
                         }),

@@ -1,6 +1,7 @@
 //! The harness functions: one per reader of untrusted bytes. Each returns normally on any
 //! input and panics only on a bug in hiveaudit.
 
+use crate::hive::pages::copy_window;
 use crate::hive::reader::panics_outside_nt_hive;
 use crate::hive::{
     BaseBlock, HiveBytes, HiveKind, HiveResult, HiveView, Key, PagedHive, guarded, kind,
@@ -69,14 +70,6 @@ pub fn recovery(data: &[u8]) {
         assert_eq!(paged.range(0, recovered.len()).ok(), Some(&recovered[..]));
         extract(&recovered);
     }
-}
-
-/// Fills `window` with `bytes` from `offset` on, zero past their end.
-fn copy_window(bytes: &[u8], offset: usize, window: &mut [u8]) {
-    let present = bytes.get(offset..).unwrap_or_default();
-    let kept = present.len().min(window.len());
-    window[..kept].copy_from_slice(&present[..kept]);
-    window[kept..].fill(0);
 }
 
 /// Extraction as a scan does it (every catalogue setting, for each audited hive kind), plus a

@@ -33,6 +33,15 @@ thread_local! {
 /// zero. The window may hold anything before the call.
 pub type Fill<'f> = Box<dyn Fn(usize, &mut [u8]) -> io::Result<()> + 'f>;
 
+/// Fills `window` from `bytes` held in memory, starting at `offset`, with zeros past their
+/// end: a [`Fill`] for a hive that is already in memory (tests, fuzzing, benchmarks).
+pub fn copy_window(bytes: &[u8], offset: usize, window: &mut [u8]) {
+    let present = bytes.get(offset..).unwrap_or_default();
+    let kept = present.len().min(window.len());
+    window[..kept].copy_from_slice(&present[..kept]);
+    window[kept..].fill(0);
+}
+
 /// A hive of known length whose pages are fetched on first use and then kept until the
 /// hive is dropped (the slices handed out borrow them).
 pub struct PagedHive<'f> {

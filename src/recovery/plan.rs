@@ -298,9 +298,7 @@ mod tests {
         for window_size in [512, 4096, 3 * 4096] {
             for offset in (0..whole.len()).step_by(window_size) {
                 let mut window = vec![0u8; window_size.min(whole.len() - offset)];
-                let present = primary.get(offset..).unwrap_or_default();
-                let kept = present.len().min(window.len());
-                window[..kept].copy_from_slice(&present[..kept]);
+                crate::hive::pages::copy_window(&primary, offset, &mut window);
                 plan.patch_window(offset, &mut window);
                 assert_eq!(window, whole[offset..offset + window.len()], "{offset}");
             }
