@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::record;
+
 /// Output format of a report file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -42,9 +44,10 @@ impl OutputFormat {
 /// Writes one report file of rows of type `R`.
 pub struct TableWriter<R> {
     path: PathBuf,
-    csv: Option<csv::Writer<BufWriter<File>>>,
-    record: csv::ByteRecord,
-    jsonl: Option<BufWriter<File>>,
+    out: BufWriter<File>,
+    format: OutputFormat,
+    /// The CSV line being put together, reused from row to row.
+    line: Vec<u8>,
     rows: u64,
     _row: PhantomData<R>,
 }
@@ -53,23 +56,20 @@ impl<R: Serialize + Default> TableWriter<R> {
     /// Creates `<dir>/<name>.<ext>`.
     pub fn create(dir: &Path, name: &str, format: OutputFormat) -> io::Result<Self> {
         let path = dir.join(format!("{name}.{}", format.extension()));
-        let mut file = BufWriter::new(File::create(&path)?);
-        let (csv, jsonl) = match format {
-            OutputFormat::Csv { bom } => {
-                if bom {
-                    file.write_all("\u{feff}".as_bytes())?;
-                }
-                let mut writer = csv::WriterBuilder::new().from_writer(file);
-                writer.write_record(columns::<R>())?;
-                (Some(writer), None)
+        let mut out = BufWriter::new(File::create(&path)?);
+        let mut line = Vec::new();
+        if let OutputFormat::Csv { bom } = format {
+            if bom {
+                line.extend_from_slice("\u{feff}".as_bytes());
             }
-            OutputFormat::Jsonl => (None, Some(file)),
-        };
+            record::append_header(&mut line, &columns::<R>());
+            out.write_all(&line)?;
+        }
         Ok(TableWriter {
             path,
-            csv,
-            record: csv::ByteRecord::new(),
-            jsonl,
+            out,
+            format,
+            line,
             rows: 0,
             _row: PhantomData,
         })
@@ -78,32 +78,24 @@ impl<R: Serialize + Default> TableWriter<R> {
     /// Appends one row.
     pub fn write(&mut self, row: &R) -> io::Result<()> {
         self.rows += 1;
-        if let Some(writer) = &mut self.csv {
-            super::record::fill(&mut self.record, row).map_err(io::Error::other)?;
-            writer.write_byte_record(&self.record)?;
+        match self.format {
+            OutputFormat::Csv { .. } => {
+                self.line.clear();
+                record::append(&mut self.line, row).map_err(io::Error::other)?;
+                self.out.write_all(&self.line)
+            }
+            OutputFormat::Jsonl => {
+                serde_json::to_writer(&mut self.out, row)?;
+                self.out.write_all(b"\n")
+            }
         }
-        if let Some(writer) = &mut self.jsonl {
-            serde_json::to_writer(&mut *writer, row)?;
-            writer.write_all(b"\n")?;
-        }
-        Ok(())
     }
 
     /// Hands the rows written so far to the system and has it start writing them to the disk
     /// in the background, so that [`TableWriter::finish`]'s sync has little left to wait for.
     pub fn start_writeback(&mut self) -> io::Result<()> {
-        let file = match (&mut self.csv, &mut self.jsonl) {
-            (Some(writer), _) => {
-                writer.flush()?;
-                writer.get_ref().get_ref()
-            }
-            (None, Some(writer)) => {
-                writer.flush()?;
-                writer.get_ref()
-            }
-            (None, None) => unreachable!("a writer always has one output"),
-        };
-        begin_writeback(file);
+        self.out.flush()?;
+        begin_writeback(self.out.get_ref());
         Ok(())
     }
 
@@ -114,12 +106,7 @@ impl<R: Serialize + Default> TableWriter<R> {
 
     /// Flushes and syncs the file; returns its path.
     pub fn finish(self) -> io::Result<PathBuf> {
-        let file = match (self.csv, self.jsonl) {
-            (Some(writer), _) => writer.into_inner().map_err(|e| e.into_error())?,
-            (None, Some(writer)) => writer,
-            (None, None) => unreachable!("a writer always has one output"),
-        };
-        let file = file.into_inner().map_err(|e| e.into_error())?;
+        let file = self.out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         Ok(self.path)
     }
@@ -171,7 +158,7 @@ fn is_control(c: char) -> bool {
 /// Whether `text` holds a character that [`escape_controls`] rewrites. The check runs over
 /// bytes (every such character is ASCII, and no byte of a longer UTF-8 sequence is) without
 /// stopping early, so that the compiler can test many bytes at once.
-pub fn has_controls(text: &str) -> bool {
+fn has_controls(text: &str) -> bool {
     text.bytes()
         .fold(false, |found, byte| found | (byte < b' ') | (byte == 0x7f))
 }
