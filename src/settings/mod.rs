@@ -12,6 +12,7 @@ pub mod connection;
 pub mod decode;
 pub mod extract;
 pub mod facts;
+pub mod keys;
 pub mod profiles;
 pub mod zonemap;
 
