@@ -720,7 +720,7 @@ impl<'h, 'a> Key<'h, 'a> {
     fn named(&self, value: ValueRecord<'a>, name: &str) -> HiveResult<bool> {
         let stored = value.name()?;
         self.view.charge(name_bytes(&stored).len())?;
-        Ok(order_names(&stored, name) == Ordering::Equal)
+        Ok(same_name(&stored, name))
     }
 
     /// All values of the key, in stored order (at most [`MAX_SUBKEYS`]).
@@ -907,6 +907,18 @@ fn order_names(stored: &NtHiveNameString<'_>, name: &str) -> Ordering {
                 .cmp(name.bytes().map(|b| b.to_ascii_uppercase()))
         }
         _ => stored.partial_cmp(name).unwrap_or(Ordering::Less),
+    }
+}
+
+/// Whether a stored name equals `name` as [`order_names`] compares them; a Latin-1 name and an
+/// ASCII one are compared byte by byte, ignoring ASCII case (a byte above 0x7F equals no ASCII
+/// character in either comparison).
+fn same_name(stored: &NtHiveNameString<'_>, name: &str) -> bool {
+    match stored {
+        NtHiveNameString::Latin1(bytes) if name.is_ascii() => {
+            bytes.eq_ignore_ascii_case(name.as_bytes())
+        }
+        _ => order_names(stored, name) == Ordering::Equal,
     }
 }
 
@@ -1174,6 +1186,11 @@ mod tests {
                     order_names(&latin1, name),
                     latin1.partial_cmp(name).unwrap(),
                     "{bytes:?} against {name:?}"
+                );
+                assert_eq!(
+                    same_name(&latin1, name),
+                    latin1.partial_cmp(name) == Some(Ordering::Equal),
+                    "{bytes:?} equal to {name:?}"
                 );
             }
         }

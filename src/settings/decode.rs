@@ -186,16 +186,30 @@ fn utf16_strings(data: &[u8]) -> Vec<String> {
 
 /// Registry-style hex of raw data (`01,00,00,00`), for showing data that did not decode.
 pub fn hex(data: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut text = String::with_capacity(data.len() * 3);
-    for (i, byte) in data.iter().enumerate() {
+    for (i, &byte) in data.iter().enumerate() {
         if i > 0 {
             text.push(',');
         }
-        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        text.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+        push_hex(&mut text, byte);
     }
     text
+}
+
+/// The bytes as lower-case hex digits without separators, e.g. `0a1b`.
+pub fn hex_digits(data: &[u8]) -> String {
+    let mut text = String::with_capacity(data.len() * 2);
+    for &byte in data {
+        push_hex(&mut text, byte);
+    }
+    text
+}
+
+/// Appends `byte` as two lower-case hex digits.
+fn push_hex(text: &mut String, byte: u8) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+    text.push(char::from(DIGITS[usize::from(byte & 0xf)]));
 }
 
 #[cfg(test)]
@@ -262,6 +276,8 @@ mod tests {
         assert_eq!(hex(&[]), "");
         assert_eq!(hex(&[0x0f]), "0f");
         assert_eq!(hex(&[0x01, 0xab, 0x00, 0xff]), "01,ab,00,ff");
+        assert_eq!(hex_digits(&[]), "");
+        assert_eq!(hex_digits(&[0x01, 0xab, 0x00, 0xff]), "01ab00ff");
     }
 
     #[test]

@@ -6,12 +6,11 @@
 
 use std::sync::{Arc, LazyLock};
 
-use rustc_hash::FxHashMap;
-
-use crate::hive::{HiveKind, HiveResult, HiveView, Key, NamePattern, ValueIndex, guarded};
+use crate::hive::{HiveKind, HiveResult, HiveView, Key, NamePattern, guarded};
 
 use super::catalogue::{self, SELECT_CURRENT, Setting, ValueKind};
 use super::decode::{self, Decoded};
+use super::keys::KeyCache;
 use super::profiles::{self, Profile};
 use super::zonemap::{self, ZoneMapping};
 
@@ -105,6 +104,12 @@ pub struct ControlSet {
 }
 
 impl ControlSet {
+    /// ControlSet001, assumed when `Select\Current` does not name a usable control set.
+    pub const ASSUMED: ControlSet = ControlSet {
+        number: 1,
+        from_select: false,
+    };
+
     /// The key name, e.g. `ControlSet002`.
     pub fn key_name(self) -> String {
         format!("ControlSet{:03}", self.number)
@@ -140,26 +145,36 @@ impl Extraction {
 
 /// Reads every catalogue setting for a hive of `kind` from `view`.
 ///
-/// Each distinct key is resolved once, from its nearest resolved ancestor, and its value list
-/// walked once, however many settings live in it.
+/// Each distinct key is resolved once, from its parent's entry, its value list walked once and
+/// its subkeys enumerated once, however many settings live in it.
 pub fn extract(view: &HiveView<'_>, kind: HiveKind) -> Extraction {
     let mut keys = KeyCache::new(view);
     let control_set = (kind == HiveKind::System).then(|| current_control_set(&mut keys));
-    let mut observations = Vec::new();
+    let mut extractor = Extractor {
+        keys,
+        control_set_name: control_set.unwrap_or(ControlSet::ASSUMED).key_name().into(),
+        path: String::new(),
+        observations: Vec::new(),
+    };
     for setting in catalogue::for_hive(kind) {
-        observe(&mut keys, setting, control_set, &mut observations);
+        extractor.observe(setting);
     }
     let user_hive = kind == HiveKind::NtUser;
+    let Extractor {
+        mut keys,
+        observations,
+        ..
+    } = extractor;
     Extraction {
         control_set,
         observations,
         profiles: if user_hive {
-            profiles::read(view)
+            profiles::read(&mut keys)
         } else {
             Vec::new()
         },
         zone_map: if user_hive {
-            zonemap::read(view)
+            zonemap::read(&mut keys)
         } else {
             Vec::new()
         },
@@ -168,7 +183,7 @@ pub fn extract(view: &HiveView<'_>, kind: HiveKind) -> Extraction {
 
 /// `Select\Current`, or ControlSet001 when it is missing or unusable (domain-rules.md 0.1).
 fn current_control_set(keys: &mut KeyCache<'_, '_>) -> ControlSet {
-    let current = guarded(|| read(keys, &SELECT_CURRENT, SELECT_CURRENT.key))
+    let current = guarded(|| read(keys, &SELECT_CURRENT, &[SELECT_CURRENT.key]))
         .ok()
         .and_then(|lookup| match lookup {
             Lookup::Present { decoded, .. } => decoded.number(),
@@ -180,73 +195,79 @@ fn current_control_set(keys: &mut KeyCache<'_, '_>) -> ControlSet {
             number,
             from_select: true,
         },
-        None => ControlSet {
-            number: 1,
-            from_select: false,
-        },
+        None => ControlSet::ASSUMED,
     }
 }
 
-/// Looks `setting` up (each instance of it, for a key path with a placeholder) and appends
-/// what was found to `observations`.
-fn observe(
-    keys: &mut KeyCache<'_, '_>,
-    setting: &'static Setting,
-    control_set: Option<ControlSet>,
-    observations: &mut Vec<Observation>,
-) {
-    let observation = |keys: &mut KeyCache<'_, '_>, instance, key_path: Arc<str>| {
+/// The state of one hive's extraction.
+struct Extractor<'h, 'a> {
+    keys: KeyCache<'h, 'a>,
+    /// What `{ControlSet}` stands for in this hive.
+    control_set_name: Arc<str>,
+    /// Reused for building each key path.
+    path: String,
+    observations: Vec<Observation>,
+}
+
+impl Extractor<'_, '_> {
+    /// Looks `setting` up (each instance of it, for a key path with a placeholder) and appends
+    /// what was found to the observations.
+    fn observe(&mut self, setting: &'static Setting) {
+        match Template::parse(setting.key) {
+            Template::Fixed(path) => self.observe_at(setting, None, &[path]),
+            Template::ControlSet { suffix } => {
+                let name = Arc::clone(&self.control_set_name);
+                self.observe_at(setting, None, &[&name, suffix]);
+            }
+            Template::Enumerated {
+                prefix,
+                placeholder,
+                suffix,
+            } => match guarded(|| enumerate(&mut self.keys, prefix, placeholder)) {
+                Ok(instances) if instances.is_empty() => {
+                    self.observe_unresolved(setting, Lookup::KeyAbsent);
+                }
+                Ok(instances) => {
+                    for name in instances.iter() {
+                        self.observe_at(setting, Some(name), &[prefix, name, suffix]);
+                    }
+                }
+                Err(error) => self.observe_unresolved(setting, Lookup::Error(error.0)),
+            },
+        }
+    }
+
+    /// Looks `setting` up at the key path made of `parts` and records what was found.
+    fn observe_at(&mut self, setting: &'static Setting, instance: Option<&str>, parts: &[&str]) {
+        join_path(&mut self.path, parts);
+        let key_path = self.keys.shared_path(&self.path);
         let lookup =
-            guarded(|| read(keys, setting, &key_path)).unwrap_or_else(|e| Lookup::Error(e.0));
-        Observation {
+            guarded(|| read(&mut self.keys, setting, parts)).unwrap_or_else(|e| Lookup::Error(e.0));
+        self.observations.push(Observation {
             setting,
-            instance,
+            instance: instance.map(String::from),
             key_path,
             lookup,
-        }
-    };
-    match Template::parse(setting.key) {
-        Template::Fixed(path) => observations.push(observation(keys, None, path.into())),
-        Template::ControlSet { suffix } => {
-            let name = control_set.unwrap_or(ControlSet {
-                number: 1,
-                from_select: false,
-            });
-            let path = join(&name.key_name(), suffix).into();
-            observations.push(observation(keys, None, path));
-        }
-        Template::Enumerated {
-            prefix,
-            placeholder,
-            suffix,
-        } => match guarded(|| enumerate(keys, prefix, placeholder)) {
-            Ok(instances) if instances.is_empty() => observations.push(Observation {
-                setting,
-                instance: None,
-                key_path: setting.key.into(),
-                lookup: Lookup::KeyAbsent,
-            }),
-            Ok(instances) => {
-                for name in instances {
-                    let path = join(&join(prefix, &name), suffix).into();
-                    observations.push(observation(keys, Some(name), path));
-                }
-            }
-            Err(error) => observations.push(Observation {
-                setting,
-                instance: None,
-                key_path: setting.key.into(),
-                lookup: Lookup::Error(error.0),
-            }),
-        },
+        });
+    }
+
+    /// Records `lookup` for a setting whose placeholder stood for nothing.
+    fn observe_unresolved(&mut self, setting: &'static Setting, lookup: Lookup) {
+        self.observations.push(Observation {
+            setting,
+            instance: None,
+            key_path: self.keys.shared_path(setting.key),
+            lookup,
+        });
     }
 }
 
-/// Looks up `setting` at the resolved `key_path`.
-fn read(keys: &mut KeyCache<'_, '_>, setting: &Setting, key_path: &str) -> HiveResult<Lookup> {
-    let Some(key) = keys.key(key_path)? else {
+/// Looks up `setting` at the key path made of `parts` (see [`KeyCache::resolve_parts`]).
+fn read(keys: &mut KeyCache<'_, '_>, setting: &Setting, parts: &[&str]) -> HiveResult<Lookup> {
+    let Some(id) = keys.resolve_parts(parts)? else {
         return Ok(Lookup::KeyAbsent);
     };
+    let key = keys.key(id);
     let last_written = key.last_written();
     if setting.kind == ValueKind::SubkeyNames {
         let names = key.subkey_names()?;
@@ -255,7 +276,7 @@ fn read(keys: &mut KeyCache<'_, '_>, setting: &Setting, key_path: &str) -> HiveR
             last_written,
         });
     }
-    Ok(match keys.values(key_path, &key)?.get(setting.value)? {
+    Ok(match keys.values(id)?.get(setting.value)? {
         None => Lookup::ValueAbsent { last_written },
         Some(value) => {
             let decoded = match setting.kind {
@@ -280,96 +301,27 @@ fn enumerate(
     keys: &mut KeyCache<'_, '_>,
     prefix: &str,
     placeholder: Placeholder,
-) -> HiveResult<Vec<String>> {
-    let Some(key) = keys.key(prefix)? else {
-        return Ok(Vec::new());
-    };
-    match placeholder.pattern() {
-        Some(pattern) => key.subkey_names_matching(pattern, |name| placeholder.accepts(name)),
-        None => key.subkey_names(),
+) -> HiveResult<Arc<[String]>> {
+    match keys.resolve(prefix)? {
+        Some(id) => keys.instances(id, placeholder),
+        None => Ok(Arc::new([])),
     }
 }
 
-/// The keys and value lists of one hive looked up so far, by path in upper case.
-struct KeyCache<'h, 'a> {
-    view: &'h HiveView<'a>,
-    keys: FxHashMap<String, Option<Key<'h, 'a>>>,
-    values: FxHashMap<String, ValueIndex<'h, 'a>>,
-    /// Reused for folding the path of each lookup, so that a cache hit allocates nothing.
-    folded: String,
-}
-
-impl<'h, 'a> KeyCache<'h, 'a> {
-    fn new(view: &'h HiveView<'a>) -> Self {
-        KeyCache {
-            view,
-            keys: FxHashMap::default(),
-            values: FxHashMap::default(),
-            folded: String::new(),
+/// Writes the non-empty `parts` into `path`, separated by backslashes.
+fn join_path(path: &mut String, parts: &[&str]) {
+    path.clear();
+    for part in parts.iter().filter(|part| !part.is_empty()) {
+        if !path.is_empty() {
+            path.push('\\');
         }
-    }
-
-    /// The key at `path` (backslash-separated, any letter case), resolved from its parent's
-    /// entry so that a shared prefix is walked once. A failed lookup is not remembered: it
-    /// fails again, and costs that one setting, each time it is asked for.
-    fn key(&mut self, path: &str) -> HiveResult<Option<Key<'h, 'a>>> {
-        let path = path.trim_matches('\\');
-        fold_path_into(&mut self.folded, path);
-        if let Some(found) = self.keys.get(&self.folded) {
-            return Ok(found.clone());
-        }
-        let found = match path.rsplit_once('\\') {
-            None if path.is_empty() => Some(self.view.root()?),
-            None => self.view.root()?.subkey(path)?,
-            Some((parent, name)) => match self.key(parent)? {
-                Some(parent) => parent.subkey(name)?,
-                None => None,
-            },
-        };
-        self.keys.insert(fold_path(path), found.clone());
-        Ok(found)
-    }
-
-    /// The value list of `key`, found at `path`, walked as far as lookups need it.
-    fn values(&mut self, path: &str, key: &Key<'h, 'a>) -> HiveResult<&mut ValueIndex<'h, 'a>> {
-        fold_path_into(&mut self.folded, path);
-        if !self.values.contains_key(&self.folded) {
-            self.values.insert(self.folded.clone(), key.value_index()?);
-        }
-        Ok(self.values.get_mut(&self.folded).expect("inserted above"))
-    }
-}
-
-/// The cache key of a key path: without outer backslashes, in upper case.
-fn fold_path(path: &str) -> String {
-    let mut folded = String::new();
-    fold_path_into(&mut folded, path);
-    folded
-}
-
-/// [`fold_path`] into a reused buffer.
-fn fold_path_into(folded: &mut String, path: &str) {
-    let path = path.trim_matches('\\');
-    folded.clear();
-    if path.is_ascii() {
-        folded.push_str(path);
-        folded.make_ascii_uppercase();
-    } else {
-        folded.push_str(&path.to_uppercase());
-    }
-}
-
-fn join(left: &str, right: &str) -> String {
-    match (left.is_empty(), right.is_empty()) {
-        (true, _) => right.to_string(),
-        (_, true) => left.to_string(),
-        _ => format!("{left}\\{right}"),
+        path.push_str(part);
     }
 }
 
 /// A placeholder segment that stands for several subkeys.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Placeholder {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Placeholder {
     /// `NN.N`: an Office version.
     OfficeVersion,
     /// `0` to `4`: an Internet Explorer security zone.
@@ -379,6 +331,15 @@ enum Placeholder {
 }
 
 impl Placeholder {
+    /// The subkeys of `key` it stands for, in stored order; where the subkey list stores name
+    /// hints, only the key nodes they admit are read.
+    pub fn subkeys_of(self, key: &Key<'_, '_>) -> HiveResult<Vec<String>> {
+        match self.pattern() {
+            Some(pattern) => key.subkey_names_matching(pattern, |name| self.accepts(name)),
+            None => key.subkey_names(),
+        }
+    }
+
     fn accepts(self, name: &str) -> bool {
         match self {
             Placeholder::Any => true,
@@ -397,12 +358,6 @@ impl Placeholder {
             Placeholder::Zone => Some(&ZONE),
         }
     }
-}
-
-/// The subkeys of `key` that are Office versions ([`is_office_version`]), in stored order;
-/// where the subkey list stores name hints, only the key nodes they admit are read.
-pub fn office_versions(key: &Key<'_, '_>) -> HiveResult<Vec<String>> {
-    key.subkey_names_matching(office_version_pattern(), is_office_version)
 }
 
 /// The names [`is_office_version`] accepts: one to three digits, a dot, one to three digits.
@@ -569,6 +524,17 @@ mod tests {
             Template::parse("Select"),
             Template::Fixed("Select")
         ));
+    }
+
+    #[test]
+    fn paths_join_their_non_empty_parts() {
+        let mut path = String::from("left over");
+        join_path(&mut path, &["", r"Software\Office", "16.0", "", "Outlook"]);
+        assert_eq!(path, r"Software\Office\16.0\Outlook");
+        join_path(&mut path, &["ControlSet002", ""]);
+        assert_eq!(path, "ControlSet002");
+        join_path(&mut path, &["", ""]);
+        assert_eq!(path, "");
     }
 
     #[test]

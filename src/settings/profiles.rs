@@ -8,10 +8,13 @@
 //! the registry type. Every read is guarded and every count bounded: a damaged profile costs
 //! that profile, not the hive.
 
-use crate::hive::{HiveResult, HiveView, Key, guarded};
+use std::sync::Arc;
+
+use crate::hive::{HiveResult, Key, ValueIndex, guarded};
 
 use super::decode::{self, Decoded, reg_type};
-use super::extract::office_versions;
+use super::extract::Placeholder;
+use super::keys::{KeyCache, KeyId};
 
 /// Where Outlook 2003-2010 keep their profiles.
 const WMS_ROOT: &str =
@@ -53,12 +56,34 @@ impl ProfileRoot {
         }
     }
 
-    /// The key holding the root's `DefaultProfile` value.
-    fn default_pointer(&self) -> String {
+    /// The root's key, when present.
+    fn resolve(&self, keys: &mut KeyCache<'_, '_>) -> HiveResult<Option<KeyId>> {
+        let Some(pointer) = self.default_pointer(keys)? else {
+            return Ok(None);
+        };
         match self {
-            ProfileRoot::WindowsMessaging => WMS_ROOT.to_string(),
-            ProfileRoot::Office(version) => format!(r"{OFFICE_KEY}\{version}\Outlook"),
+            ProfileRoot::WindowsMessaging => Ok(Some(pointer)),
+            ProfileRoot::Office(_) => keys.resolve_below(pointer, "Profiles"),
         }
+    }
+
+    /// The key holding the root's `DefaultProfile` value, when present.
+    fn default_pointer(&self, keys: &mut KeyCache<'_, '_>) -> HiveResult<Option<KeyId>> {
+        match self {
+            ProfileRoot::WindowsMessaging => keys.resolve(WMS_ROOT),
+            ProfileRoot::Office(version) => outlook_key(keys, version),
+        }
+    }
+}
+
+/// The `Outlook` key of Office `version`, when present.
+fn outlook_key(keys: &mut KeyCache<'_, '_>, version: &str) -> HiveResult<Option<KeyId>> {
+    let Some(office) = keys.resolve(OFFICE_KEY)? else {
+        return Ok(None);
+    };
+    match keys.resolve_below(office, version)? {
+        Some(versioned) => keys.resolve_below(versioned, "Outlook"),
+        None => Ok(None),
     }
 }
 
@@ -215,40 +240,42 @@ impl ExchangeProperties {
 }
 
 /// Reads every profile of every root in the hive.
-pub fn read(view: &HiveView<'_>) -> Vec<Profile> {
-    roots(view)
+pub fn read(keys: &mut KeyCache<'_, '_>) -> Vec<Profile> {
+    roots(keys)
         .iter()
-        .flat_map(|root| read_root(view, root))
+        .flat_map(|root| read_root(keys, root))
         .collect()
 }
 
 /// The Windows Messaging Subsystem root, then one root per Office version key present.
-fn roots(view: &HiveView<'_>) -> Vec<ProfileRoot> {
-    let versions = guarded(|| match view.key(OFFICE_KEY)? {
-        Some(office) => office_versions(&office),
-        None => Ok(Vec::new()),
+fn roots(keys: &mut KeyCache<'_, '_>) -> Vec<ProfileRoot> {
+    let versions = guarded(|| match keys.resolve(OFFICE_KEY)? {
+        Some(office) => keys.instances(office, Placeholder::OfficeVersion),
+        None => Ok(Arc::new([])),
     })
     .unwrap_or_default();
     std::iter::once(ProfileRoot::WindowsMessaging)
-        .chain(versions.into_iter().map(ProfileRoot::Office))
+        .chain(versions.iter().cloned().map(ProfileRoot::Office))
         .collect()
 }
 
-fn read_root(view: &HiveView<'_>, root: &ProfileRoot) -> Vec<Profile> {
+fn read_root(keys: &mut KeyCache<'_, '_>, root: &ProfileRoot) -> Vec<Profile> {
     guarded(|| {
-        let Some(key) = view.key(&root.key_path())? else {
+        let Some(id) = root.resolve(keys)? else {
             return Ok(Vec::new());
         };
-        let default = default_profile(view, root);
-        let outlook_version = outlook_version(view, root);
-        let mut profiles = Vec::new();
-        for profile in key.subkeys()?.iter().take(MAX_PROFILES) {
+        let key = keys.key(id).clone();
+        let default = default_profile(keys, root);
+        let outlook_version = outlook_version(keys, root);
+        let profiles = key.subkeys()?;
+        let mut read = Vec::with_capacity(profiles.len().min(MAX_PROFILES));
+        for profile in profiles.iter().take(MAX_PROFILES) {
             let name = profile.name()?;
             let (accounts, error) = match guarded(|| accounts(profile)) {
                 Ok(accounts) => (accounts, None),
                 Err(error) => (Vec::new(), Some(error.0)),
             };
-            profiles.push(Profile {
+            read.push(Profile {
                 root: root.clone(),
                 is_default: default
                     .as_deref()
@@ -259,37 +286,34 @@ fn read_root(view: &HiveView<'_>, root: &ProfileRoot) -> Vec<Profile> {
                 error,
             });
         }
-        Ok(profiles)
+        Ok(read)
     })
     .unwrap_or_default()
 }
 
 /// The root's `DefaultProfile`, when set.
-fn default_profile(view: &HiveView<'_>, root: &ProfileRoot) -> Option<String> {
+fn default_profile(keys: &mut KeyCache<'_, '_>, root: &ProfileRoot) -> Option<String> {
     guarded(|| {
-        let Some(key) = view.key(&root.default_pointer())? else {
+        let Some(id) = root.default_pointer(keys)? else {
             return Ok(None);
         };
-        Ok(key
-            .value("DefaultProfile")?
-            .and_then(|v| match decode::text(v.raw_type, &v.data) {
+        Ok(keys.values(id)?.get("DefaultProfile")?.and_then(|v| {
+            match decode::text(v.raw_type, &v.data) {
                 Decoded::Text(text) => Some(text),
                 _ => None,
-            }))
+            }
+        }))
     })
     .ok()
     .flatten()
 }
 
-fn outlook_version(view: &HiveView<'_>, root: &ProfileRoot) -> Option<String> {
+fn outlook_version(keys: &mut KeyCache<'_, '_>, root: &ProfileRoot) -> Option<String> {
     match root {
         ProfileRoot::Office(version) => Some(version.clone()),
         ProfileRoot::WindowsMessaging => WMS_VERSIONS
             .iter()
-            .find(|v| {
-                guarded(|| Ok(view.key(&format!(r"{OFFICE_KEY}\{v}\Outlook"))?.is_some()))
-                    .unwrap_or(false)
-            })
+            .find(|v| guarded(|| Ok(outlook_key(keys, v)?.is_some())).unwrap_or(false))
             .map(|v| v.to_string()),
     }
 }
@@ -307,11 +331,12 @@ fn accounts(profile: &Key<'_, '_>) -> HiveResult<Vec<Account>> {
 }
 
 fn account(profile: &Key<'_, '_>, entry: &Key<'_, '_>) -> HiveResult<Account> {
-    let service_uid = raw(entry, "Service UID")?.unwrap_or_default();
+    let mut values = entry.value_index()?;
+    let service_uid = raw(&mut values, "Service UID")?.unwrap_or_default();
     let mut account = Account {
         list_key: entry.name()?,
-        name: unicode(entry, "Account Name")?.unwrap_or_default(),
-        service_name: unicode(entry, "Service Name")?.unwrap_or_default(),
+        name: unicode(&mut values, "Account Name")?.unwrap_or_default(),
+        service_name: unicode(&mut values, "Service Name")?.unwrap_or_default(),
         service_uid: if service_uid.len() == 16 {
             uid_name(&service_uid)
         } else {
@@ -359,10 +384,11 @@ fn section_candidates(
         profile.subkey(service_uid)?
     };
     if let Some(service) = service {
-        if let Some(uid) = raw(&service, "01023d15")?.filter(|d| d.len() == 16) {
+        let mut values = service.value_index()?;
+        if let Some(uid) = raw(&mut values, "01023d15")?.filter(|d| d.len() == 16) {
             candidates.push((uid_name(&uid), SectionPointer::EmsmdbUid));
         }
-        if let Some(uids) = raw(&service, "01023d0d")? {
+        if let Some(uids) = raw(&mut values, "01023d0d")? {
             candidates.extend(
                 uids.chunks_exact(16)
                     .take(MAX_EXTRA_UIDS)
@@ -376,44 +402,44 @@ fn section_candidates(
 
 /// The section key name of a MAPIUID: its 16 bytes as hex in storage order.
 fn uid_name(uid: &[u8]) -> String {
-    uid.iter().map(|b| format!("{b:02x}")).collect()
+    decode::hex_digits(uid)
 }
 
 fn properties(section: &Key<'_, '_>) -> HiveResult<ExchangeProperties> {
+    let mut values = section.value_index()?;
     Ok(ExchangeProperties {
-        config_flags: long(section, 0x6601)?,
-        auth_package: long(section, 0x6619)?,
-        roh_flags: long(section, 0x6623)?,
-        roh_auth_scheme: long(section, 0x6627)?,
-        roh_server: string(section, 0x6622)?,
-        roh_principal: string(section, 0x6625)?,
+        config_flags: long(&mut values, "00036601")?,
+        auth_package: long(&mut values, "00036619")?,
+        roh_flags: long(&mut values, "00036623")?,
+        roh_auth_scheme: long(&mut values, "00036627")?,
+        roh_server: string(&mut values, ["001f6622", "001e6622"])?,
+        roh_principal: string(&mut values, ["001f6625", "001e6625"])?,
     })
 }
 
 /// A PT_LONG property (`0003IIII`): four bytes little-endian, whatever the registry type.
-fn long(section: &Key<'_, '_>, id: u16) -> HiveResult<Option<u32>> {
-    Ok(raw(section, &format!("0003{id:04x}"))?
+fn long(values: &mut ValueIndex<'_, '_>, name: &str) -> HiveResult<Option<u32>> {
+    Ok(raw(values, name)?
         .and_then(|data| <[u8; 4]>::try_from(data.as_slice()).ok())
         .map(u32::from_le_bytes))
 }
 
 /// A string property: PT_UNICODE (`001fIIII`, UTF-16LE), else PT_STRING8 (`001eIIII`, ANSI
-/// bytes, or a REG_SZ as some Outlook versions write it).
-fn string(section: &Key<'_, '_>, id: u16) -> HiveResult<Option<String>> {
-    if let Some(text) = unicode(section, &format!("001f{id:04x}"))? {
+/// bytes, or a REG_SZ as some Outlook versions write it); `names` are those two, in that order.
+fn string(values: &mut ValueIndex<'_, '_>, names: [&str; 2]) -> HiveResult<Option<String>> {
+    let [unicode_name, string8_name] = names;
+    if let Some(text) = unicode(values, unicode_name)? {
         return Ok(Some(text));
     }
-    Ok(section
-        .value(&format!("001e{id:04x}"))?
-        .map(|value| match value.raw_type {
-            reg_type::SZ | reg_type::EXPAND_SZ => decode::utf16_string(&value.data),
-            _ => ansi(&value.data),
-        }))
+    Ok(values.get(string8_name)?.map(|value| match value.raw_type {
+        reg_type::SZ | reg_type::EXPAND_SZ => decode::utf16_string(&value.data),
+        _ => ansi(&value.data),
+    }))
 }
 
 /// A UTF-16LE value stored as REG_BINARY (or REG_SZ), up to its NUL.
-fn unicode(key: &Key<'_, '_>, name: &str) -> HiveResult<Option<String>> {
-    Ok(raw(key, name)?.map(|data| decode::utf16_string(&data)))
+fn unicode(values: &mut ValueIndex<'_, '_>, name: &str) -> HiveResult<Option<String>> {
+    Ok(raw(values, name)?.map(|data| decode::utf16_string(&data)))
 }
 
 /// Single-byte text up to its NUL; bytes above 0x7F are read as Latin-1.
@@ -424,8 +450,8 @@ fn ansi(data: &[u8]) -> String {
         .collect()
 }
 
-fn raw(key: &Key<'_, '_>, name: &str) -> HiveResult<Option<Vec<u8>>> {
-    Ok(key.value(name)?.map(|value| value.data))
+fn raw(values: &mut ValueIndex<'_, '_>, name: &str) -> HiveResult<Option<Vec<u8>>> {
+    Ok(values.get(name)?.map(|value| value.data))
 }
 
 #[cfg(test)]

@@ -5,9 +5,10 @@
 //! whole domain, and `<host>` subkeys naming a zone for one host of it. The reader lists every
 //! assignment (bounded); [`zone_for_host`] applies them to a host name.
 
-use crate::hive::{HiveResult, HiveView, Key, filetime, guarded};
+use crate::hive::{HiveResult, Key, filetime, guarded};
 
 use super::decode;
+use super::keys::KeyCache;
 
 /// The user's preference key, then the user's policy key, with the name of each origin.
 const ROOTS: [(&str, &str); 2] = [
@@ -60,19 +61,19 @@ impl ZoneMapping {
 }
 
 /// Reads every assignment, policy first.
-pub fn read(view: &HiveView<'_>) -> Vec<ZoneMapping> {
+pub fn read(keys: &mut KeyCache<'_, '_>) -> Vec<ZoneMapping> {
     ROOTS
         .iter()
-        .flat_map(|&(path, origin)| guarded(|| read_root(view, path, origin)).unwrap_or_default())
+        .flat_map(|&(path, origin)| guarded(|| read_root(keys, path, origin)).unwrap_or_default())
         .collect()
 }
 
 fn read_root(
-    view: &HiveView<'_>,
+    keys: &mut KeyCache<'_, '_>,
     path: &str,
     origin: &'static str,
 ) -> HiveResult<Vec<ZoneMapping>> {
-    let Some(root) = view.key(path)? else {
+    let Some(root) = keys.key_at(path)? else {
         return Ok(Vec::new());
     };
     let mut found = Vec::new();

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use hiveaudit::hive::{HiveView, Key};
-use hiveaudit::settings::extract::{is_office_version, office_versions};
+use hiveaudit::settings::extract::{Placeholder, is_office_version};
 use libtest_mimic::Failed;
 
 /// Hives from several Windows versions, with large and small subkey lists.
@@ -64,7 +64,9 @@ fn check_subkeys(hive: &str, key: &Key<'_, '_>) -> Result<usize, Failed> {
         }
     }
     let versions: Vec<&String> = names.iter().filter(|n| is_office_version(n)).collect();
-    let by_hints = office_versions(key).map_err(|e| format!("{hive}: {e}"))?;
+    let by_hints = Placeholder::OfficeVersion
+        .subkeys_of(key)
+        .map_err(|e| format!("{hive}: {e}"))?;
     if by_hints.iter().ne(versions.iter().copied()) {
         return Err(
             format!("{hive}: versions {by_hints:?} by hints, {versions:?} by names").into(),

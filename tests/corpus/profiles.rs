@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use hiveaudit::hive::HiveView;
+use hiveaudit::settings::keys::KeyCache;
 use hiveaudit::settings::profiles::{self, ExchangeProperties, SectionPointer};
 use hiveaudit::settings::{Profile, ProfileRoot};
 use libtest_mimic::Failed;
@@ -15,7 +16,7 @@ use super::tree::read;
 fn profiles_of(corpus: &Path, relative: &str) -> Vec<Profile> {
     let bytes = read(corpus, relative);
     let view = HiveView::open(&bytes).expect("hive opens");
-    profiles::read(&view)
+    profiles::read(&mut KeyCache::new(&view))
 }
 
 /// (account name, service name) of every account, in account-list order.
