@@ -16,7 +16,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use rows::{AccountRow, FindingRow, HiveRow, LastWrite, MachineRow, SettingRow};
-pub use writer::{OutputFormat, TableWriter};
+pub use writer::{EncodedRows, OutputFormat, TableWriter};
 
 /// The names of the report files, without extension.
 pub const REPORT_NAMES: [&str; 5] = ["hives", "machines", "settings", "findings", "accounts"];
@@ -31,7 +31,7 @@ pub struct Reports {
     /// `machines.csv`.
     pub machines: TableWriter<MachineRow>,
     /// `settings.csv`.
-    pub settings: TableWriter<SettingRow>,
+    pub settings: TableWriter<SettingRow<'static>>,
     /// `findings.csv`.
     pub findings: TableWriter<FindingRow>,
     /// `accounts.csv`.

@@ -4,7 +4,6 @@
 //! writer never decodes anything.
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -96,20 +95,20 @@ pub struct MachineRow {
 
 /// `settings.csv`: one row per setting looked up per hive, present or not.
 ///
-/// A hive gives about a hundred rows that share its identity, so those columns are shared
-/// (`Arc<str>`) and catalogue names are borrowed, instead of copied into every row.
+/// A hive gives about a hundred rows that share its identity, and each row is encoded as soon
+/// as it is made ([`super::EncodedRows`]), so the row borrows its text instead of owning it.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct SettingRow {
+pub struct SettingRow<'a> {
     /// Machine id.
-    pub machine: Arc<str>,
+    pub machine: &'a str,
     /// NetBIOS computer name.
-    pub computer_name: Arc<str>,
+    pub computer_name: &'a str,
     /// User, for user hives.
-    pub user: Arc<str>,
+    pub user: &'a str,
     /// User SID, when ProfileList maps it.
-    pub sid: Arc<str>,
+    pub sid: &'a str,
     /// Hive path (RECmd HivePath).
-    pub hive_path: Arc<str>,
+    pub hive_path: &'a str,
     /// Hive type.
     pub hive_type: &'static str,
     /// The hive's load status (clean, dirty, ...): dirty means values may be stale.
@@ -117,7 +116,7 @@ pub struct SettingRow {
     /// Setting id from the catalogue.
     pub setting: &'static str,
     /// Key path below the hive root (RECmd KeyPath, without the root key name).
-    pub key_path: Arc<str>,
+    pub key_path: &'a str,
     /// Value name (RECmd ValueName); empty for subkey listings.
     pub value_name: &'static str,
     /// Stored registry type (RECmd ValueType), e.g. REG_DWORD.

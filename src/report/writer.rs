@@ -83,17 +83,24 @@ impl<R: Serialize + Default> TableWriter<R> {
     /// Appends one row.
     pub fn write(&mut self, row: &R) -> io::Result<()> {
         self.rows += 1;
-        match self.format {
-            OutputFormat::Csv { .. } => {
-                self.line.clear();
-                record::append(&mut self.line, row).map_err(io::Error::other)?;
-                self.out.write_all(&self.line)
-            }
-            OutputFormat::Jsonl => {
-                serde_json::to_writer(&mut self.out, row)?;
-                self.out.write_all(b"\n")
-            }
+        self.line.clear();
+        encode(self.format, row, &mut self.line)?;
+        self.out.write_all(&self.line)
+    }
+
+    /// Appends rows encoded beforehand, in this writer's format; fails if one of them could
+    /// not be encoded.
+    pub fn write_encoded(&mut self, rows: &mut EncodedRows) -> io::Result<()> {
+        if let Some(error) = rows.error.take() {
+            return Err(error);
         }
+        if rows.format != self.format {
+            return Err(io::Error::other(
+                "rows were encoded for another report format",
+            ));
+        }
+        self.rows += rows.rows;
+        self.out.write_all(&rows.bytes)
     }
 
     /// Hands the rows written so far to the system and has it start writing them to the disk
@@ -114,6 +121,55 @@ impl<R: Serialize + Default> TableWriter<R> {
         let file = self.out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         Ok(self.path)
+    }
+}
+
+/// Rows already turned into the bytes of a report format, so that the threads that make them
+/// also encode them and the writer only appends bytes. Rows encoded this way need not own
+/// their text: they can borrow it from what they describe.
+#[derive(Debug)]
+pub struct EncodedRows {
+    format: OutputFormat,
+    bytes: Vec<u8>,
+    rows: u64,
+    /// The first row that could not be encoded, reported when the rows are written.
+    error: Option<io::Error>,
+}
+
+impl EncodedRows {
+    /// No rows yet, to be encoded in `format`.
+    pub fn new(format: OutputFormat) -> Self {
+        EncodedRows {
+            format,
+            bytes: Vec::new(),
+            rows: 0,
+            error: None,
+        }
+    }
+
+    /// Appends one row. A row that cannot be encoded (a row type holding a nested value)
+    /// leaves the bytes as they were, and [`TableWriter::write_encoded`] fails.
+    pub fn push<R: Serialize>(&mut self, row: &R) {
+        let end = self.bytes.len();
+        match encode(self.format, row, &mut self.bytes) {
+            Ok(()) => self.rows += 1,
+            Err(error) => {
+                self.bytes.truncate(end);
+                self.error.get_or_insert(error);
+            }
+        }
+    }
+}
+
+/// Appends `row` to `bytes` as one record of `format`.
+fn encode<R: Serialize>(format: OutputFormat, row: &R, bytes: &mut Vec<u8>) -> io::Result<()> {
+    match format {
+        OutputFormat::Csv { .. } => record::append(bytes, row).map_err(io::Error::other),
+        OutputFormat::Jsonl => {
+            serde_json::to_writer(&mut *bytes, row)?;
+            bytes.push(b'\n');
+            Ok(())
+        }
     }
 }
 
@@ -211,6 +267,30 @@ mod tests {
             read(&path),
             "name,count,present\n'=cmd|' /C calc'!A0,1,true\n\"a,\"\"b\"\"\\x0ac\",,true\n\\x09nul\\x00del\\x7f,2,true\n"
         );
+    }
+
+    #[test]
+    fn encoded_rows_are_written_as_encoded_and_bad_rows_fail_the_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = OutputFormat::Csv { bom: false };
+        let mut writer = TableWriter::<Sample>::create(dir.path(), "t", csv).unwrap();
+        let mut rows = EncodedRows::new(csv);
+        rows.push(&Sample {
+            name: "a,b".into(),
+            count: Some(3),
+            present: false,
+        });
+        writer.write_encoded(&mut rows).unwrap();
+        assert_eq!(writer.rows(), 1);
+
+        rows.push(&vec![Sample::default()]);
+        assert!(writer.write_encoded(&mut rows).is_err());
+        let mut jsonl = EncodedRows::new(OutputFormat::Jsonl);
+        jsonl.push(&Sample::default());
+        assert!(writer.write_encoded(&mut jsonl).is_err());
+
+        let path = writer.finish().unwrap();
+        assert_eq!(read(&path), "name,count,present\n\"a,b\",3,false\n");
     }
 
     #[test]

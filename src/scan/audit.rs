@@ -9,7 +9,10 @@ use indicatif::ProgressBar;
 use crate::discovery::{DiscoveredHive, MachineInputs, OtherFile, OtherStatus, UserHive};
 use crate::hive::{HiveKind, HiveView, PagedHive, filetime, guarded};
 use crate::load::{self, HiveState};
-use crate::report::{AccountRow, FindingRow, HiveRow, LastWrite, MachineRow, Reports, SettingRow};
+use crate::report::{
+    AccountRow, EncodedRows, FindingRow, HiveRow, LastWrite, MachineRow, OutputFormat, Reports,
+    SettingRow,
+};
 use crate::rules::fleet::{FleetFinding, MachineSummary};
 use crate::rules::{self, Finding, HiveSubject};
 use crate::settings::catalogue::{
@@ -29,7 +32,7 @@ struct Identity {
 }
 
 /// Everything one machine (or the group of unplaced hives) contributes to the reports.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MachineReport {
     /// The `machines.csv` row; `None` for unplaced hives.
     pub machine: Option<MachineRow>,
@@ -37,8 +40,8 @@ pub struct MachineReport {
     pub users: usize,
     /// `hives.csv` rows.
     pub hives: Vec<HiveRow>,
-    /// `settings.csv` rows.
-    pub settings: Vec<SettingRow>,
+    /// `settings.csv` rows, encoded as they are made: they are most of the output.
+    pub settings: EncodedRows,
     /// Findings, in rule order.
     pub findings: Vec<Finding>,
     /// `accounts.csv` rows.
@@ -50,16 +53,14 @@ pub struct MachineReport {
 
 impl MachineReport {
     /// Writes the rows to the reports.
-    pub fn write(&self, reports: &mut Reports) -> io::Result<()> {
+    pub fn write(&mut self, reports: &mut Reports) -> io::Result<()> {
         if let Some(row) = &self.machine {
             reports.machines.write(row)?;
         }
         for row in &self.hives {
             reports.hives.write(row)?;
         }
-        for row in &self.settings {
-            reports.settings.write(row)?;
-        }
+        reports.settings.write_encoded(&mut self.settings)?;
         for finding in &self.findings {
             reports
                 .findings
@@ -77,6 +78,8 @@ impl MachineReport {
 pub struct AuditOptions {
     /// Replay the transaction logs of dirty hives.
     pub recover: bool,
+    /// The format reports are written in (rows are encoded by the threads that make them).
+    pub format: OutputFormat,
 }
 
 /// A hive after loading and reading.
@@ -245,8 +248,12 @@ fn audit_users(
     );
 
     let mut report = MachineReport {
+        machine: None,
         users: user_hives.len(),
+        hives: Vec::new(),
+        settings: EncodedRows::new(options.format),
         findings: rules::evaluate(facts, &user_facts, &subjects),
+        accounts: Vec::new(),
         fleet: Some(MachineSummary::of(
             Arc::clone(&identity.machine),
             Arc::clone(&identity.computer_name),
@@ -254,7 +261,6 @@ fn audit_users(
             &user_facts,
         )),
         identity: identity.clone(),
-        ..MachineReport::default()
     };
     for (hive, settings) in machine_hives {
         report.push_hive(hive, *settings, None);
@@ -348,43 +354,35 @@ impl MachineReport {
             return;
         };
         let sid = user.and_then(|u| u.sid.as_deref()).unwrap_or_default();
-        let labels = HiveLabels::new(hive, &self.identity, user_name, sid);
-        // Exactly the rows this hive adds: a batch holds tens of thousands of rows, and
-        // doubling growth would leave up to half of that memory unused.
-        self.settings.reserve_exact(extraction.observations.len());
+        let hive_path = hive.hive.evidence.display_path();
+        let labels = HiveLabels {
+            machine: &self.identity.machine,
+            computer_name: &self.identity.computer_name,
+            user: user_name,
+            sid,
+            hive_path: &hive_path,
+            hive_type: hive.hive.kind.label(),
+            hive_status: hive.state.label(),
+        };
         for observation in &extraction.observations {
             let mut row = setting_row(observation, &labels);
             if let Some(before) = &hive.before_logs {
                 mark_log_changes(&mut row, observation, before);
             }
-            self.settings.push(row);
+            self.settings.push(&row);
         }
     }
 }
 
-/// The columns every `settings.csv` row of one hive shares, made once per hive.
-struct HiveLabels {
-    machine: Arc<str>,
-    computer_name: Arc<str>,
-    user: Arc<str>,
-    sid: Arc<str>,
-    hive_path: Arc<str>,
+/// The columns every `settings.csv` row of one hive shares.
+struct HiveLabels<'a> {
+    machine: &'a str,
+    computer_name: &'a str,
+    user: &'a str,
+    sid: &'a str,
+    hive_path: &'a str,
     hive_type: &'static str,
     hive_status: &'static str,
-}
-
-impl HiveLabels {
-    fn new(hive: &AuditedHive<'_>, identity: &Identity, user: &str, sid: &str) -> Self {
-        HiveLabels {
-            machine: identity.machine.clone(),
-            computer_name: identity.computer_name.clone(),
-            user: user.into(),
-            sid: sid.into(),
-            hive_path: hive.hive.evidence.display_path().into(),
-            hive_type: hive.hive.kind.label(),
-            hive_status: hive.state.label(),
-        }
-    }
 }
 
 fn hive_row(hive: &DiscoveredHive, state: &HiveState, identity: &Identity, user: &str) -> HiveRow {
@@ -423,7 +421,7 @@ fn listed_hive_row(hive: &DiscoveredHive, identity: &Identity, options: AuditOpt
     hive_row(hive, &load::assess(hive, options.recover), identity, "")
 }
 
-fn setting_row(observation: &Observation, labels: &HiveLabels) -> SettingRow {
+fn setting_row<'a>(observation: &'a Observation, labels: &HiveLabels<'a>) -> SettingRow<'a> {
     let (value_type, note) = match &observation.lookup {
         Lookup::Present {
             raw_type, decoded, ..
@@ -435,15 +433,15 @@ fn setting_row(observation: &Observation, labels: &HiveLabels) -> SettingRow {
         _ => Default::default(),
     };
     SettingRow {
-        machine: labels.machine.clone(),
-        computer_name: labels.computer_name.clone(),
-        user: labels.user.clone(),
-        sid: labels.sid.clone(),
-        hive_path: labels.hive_path.clone(),
+        machine: labels.machine,
+        computer_name: labels.computer_name,
+        user: labels.user,
+        sid: labels.sid,
+        hive_path: labels.hive_path,
         hive_type: labels.hive_type,
         hive_status: labels.hive_status,
         setting: observation.setting.id,
-        key_path: observation.key_path.clone(),
+        key_path: &observation.key_path,
         value_name: observation.setting.value,
         value_type,
         value_data: value_data(&observation.lookup),

@@ -82,6 +82,7 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
     let mut fleet = Vec::with_capacity(collection.machines.len());
     let audit_options = AuditOptions {
         recover: options.recover,
+        format: options.format,
     };
     let mut written: Vec<MachineReport> = Vec::new();
     for batch in collection.machines.chunks(BATCH_MACHINES) {
