@@ -1,6 +1,6 @@
 //! Benchmarks of the hot paths: opening a hive and extracting every setting (from memory, and
 //! from the file page by page as a scan reads it), replaying transaction logs (reported as log
-//! bytes per second), and discovering a collection.
+//! bytes per second), hashing log entries with Marvin32, and discovering a collection.
 //!
 //! Run with `cargo bench`. Inputs are the generated fixtures under `testdata/` and, for
 //! discovery, a generated collection of a thousand machines; with `HIVE_CORPUS` set, real
@@ -13,6 +13,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use hiveaudit::discovery::{DiscoveryOptions, discover};
 use hiveaudit::hive::pages::copy_window;
 use hiveaudit::hive::{HiveKind, HiveView, PagedHive};
+use hiveaudit::recovery::marvin::{LOG_ENTRY_SEED, marvin32_all};
 use hiveaudit::recovery::{LogInput, Recovery, recover};
 use hiveaudit::settings::extract;
 use hiveaudit::source::Evidence;
@@ -156,6 +157,37 @@ fn log_recovery(c: &mut Criterion) {
     group.finish();
 }
 
+/// Marvin32 of 200 entry bodies of mixed sizes (4 KiB to 64 KiB, pseudo-random, 6.8 MB in
+/// all) that lie one after the other, as in a long log; reported as bytes hashed per second.
+fn marvin(c: &mut Criterion) {
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let sizes: Vec<usize> = (0..200)
+        .map(|_| (4 << 10) + (next() % (60 << 10)) as usize)
+        .collect();
+    let data: Vec<u8> = (0..sizes.iter().sum()).map(|_| next() as u8).collect();
+    let mut rest = &data[..];
+    let inputs: Vec<&[u8]> = sizes
+        .iter()
+        .map(|&size| {
+            let (input, after) = rest.split_at(size);
+            rest = after;
+            input
+        })
+        .collect();
+    let mut group = c.benchmark_group("marvin");
+    group.throughput(Throughput::Bytes(data.len() as u64));
+    group.bench_function("marvin32_all, 200 inputs of 4-64 KiB", |b| {
+        b.iter(|| marvin32_all(LOG_ENTRY_SEED, &inputs))
+    });
+    group.finish();
+}
+
 /// Machines in the generated collection the discovery benchmark walks.
 const TREE_MACHINES: usize = 1000;
 
@@ -205,5 +237,5 @@ fn discovery(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, open_and_extract, log_recovery, discovery);
+criterion_group!(benches, open_and_extract, log_recovery, marvin, discovery);
 criterion_main!(benches);

@@ -36,7 +36,7 @@ fn damaged(hive: &[u8], seed: u64) -> Vec<u8> {
     let mut bytes = hive.to_vec();
     for _ in 0..=rng.below(2) {
         let kind = Damage::ALL[rng.below(Damage::ALL.len())];
-        damage::apply(&mut rng, &mut bytes, kind, seed % 2 == 0);
+        damage::apply(&mut rng, &mut bytes, kind, seed.is_multiple_of(2));
     }
     bytes
 }

@@ -200,10 +200,10 @@ fn user_problems(expected: &Value) -> Vec<String> {
         .iter()
         .filter(|s| s["hive_path"] == hive)
         .collect();
-    if let Some(sid) = expected["sid"].as_str() {
-        if settings.iter().any(|s| s["sid"] != sid) {
-            problems.push(format!("{label}: settings rows do not all carry SID {sid}"));
-        }
+    if let Some(sid) = expected["sid"].as_str()
+        && settings.iter().any(|s| s["sid"] != sid)
+    {
+        problems.push(format!("{label}: settings rows do not all carry SID {sid}"));
     }
     for (name, want) in expected["settings"].as_object().into_iter().flatten() {
         problems.extend(setting_problems(&label, name, want, &settings));

@@ -83,11 +83,11 @@ fn typed(evidence: Evidence, size: u64, header: BaseBlock) -> DiscoveredHive {
 /// does not decide. A hive that cannot be opened is typed without its structure.
 fn detect_kind(evidence: &Evidence, embedded_name: &str) -> (HiveKind, DetectedBy) {
     let file_name = evidence.file_name();
-    if kind::from_embedded_name(embedded_name).is_none() {
-        if let Ok(file) = evidence.open_paged() {
-            let hive = file.hive();
-            return kind::detect_in(HiveBytes::Paged(&hive), embedded_name, &file_name);
-        }
+    if kind::from_embedded_name(embedded_name).is_none()
+        && let Ok(file) = evidence.open_paged()
+    {
+        let hive = file.hive();
+        return kind::detect_in(HiveBytes::Paged(&hive), embedded_name, &file_name);
     }
     kind::detect(embedded_name, None, &file_name)
 }

@@ -260,7 +260,7 @@ impl<'a> HiveView<'a> {
             ));
         }
         let size = size.unsigned_abs() as usize;
-        if size < 8 || size % 8 != 0 {
+        if size < 8 || !size.is_multiple_of(8) {
             return damaged(format!(
                 "the cell at offset {at:#x} has an impossible size of {size} bytes"
             ));

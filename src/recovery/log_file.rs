@@ -138,7 +138,7 @@ fn check_header_fields(header: &BaseBlock) -> Result<(), String> {
         ));
     }
     let size = header.hive_bins_size;
-    if size < HBIN_ALIGNMENT || size % HBIN_ALIGNMENT != 0 {
+    if size < HBIN_ALIGNMENT || !size.is_multiple_of(HBIN_ALIGNMENT) {
         return Err(format!("invalid hive bins size {size}"));
     }
     Ok(())

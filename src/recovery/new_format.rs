@@ -298,10 +298,10 @@ pub fn replay<'a>(
     max_hive_bins: u64,
 ) -> Result<Replay<'a>, Refusal> {
     let mut ordered: Vec<&ValidLog<'a>> = logs.iter().collect();
-    if let [a, b] = ordered[..] {
-        if is_earlier(b.sequence(), a.sequence()) {
-            ordered.swap(0, 1);
-        }
+    if let [a, b] = ordered[..]
+        && is_earlier(b.sequence(), a.sequence())
+    {
+        ordered.swap(0, 1);
     }
     let mut replayer = Replayer::new(header, max_hive_bins);
     let Some(&newest) = ordered.last() else {
@@ -320,14 +320,13 @@ pub fn replay<'a>(
         )));
     };
     let mut logs_left = ordered[start..].iter();
-    if let Some(first) = logs_left.next() {
-        if replayer.replay(first) > 0 {
-            if let Some(next) = logs_left.next() {
-                let continues = replayer.last_sequence().map(|s| s.wrapping_add(1));
-                if continues == Some(next.sequence()) {
-                    replayer.replay(next);
-                }
-            }
+    if let Some(first) = logs_left.next()
+        && replayer.replay(first) > 0
+        && let Some(next) = logs_left.next()
+    {
+        let continues = replayer.last_sequence().map(|s| s.wrapping_add(1));
+        if continues == Some(next.sequence()) {
+            replayer.replay(next);
         }
     }
     replayer.finish(primary.get(..HEADER_SIZE).unwrap_or_default(), false)
