@@ -75,6 +75,9 @@ pub struct Views<'v> {
     pub current: Option<&'v PagedHive<'v>>,
     /// The primary as collected, when logs were replayed over it.
     pub before_logs: Option<&'v PagedHive<'v>>,
+    /// The base block of `current` when it is known without reading it: the primary's, which
+    /// discovery parsed. `None` for a recovered hive, whose base block the logs may change.
+    pub current_header: Option<&'v BaseBlock>,
 }
 
 /// Opens `hive` read-only, replays a dirty hive's logs when `recover` is set, and calls `read`
@@ -101,6 +104,7 @@ pub fn load<T>(
     let current = Views {
         current: Some(&primary),
         before_logs: None,
+        current_header: hive.header.as_ref(),
     };
     match state {
         HiveState::Stale { detail, .. } if recover => replay(hive, &file, &primary, &detail, read),
@@ -142,12 +146,14 @@ fn replay<T>(
         Some(read(Views {
             current: Some(&recovered),
             before_logs: Some(primary),
+            current_header: None,
         }))
     });
     let result = recovered.unwrap_or_else(|| {
         read(Views {
             current: Some(primary),
             before_logs: None,
+            current_header: hive.header.as_ref(),
         })
     });
     (state, result)

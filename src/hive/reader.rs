@@ -71,6 +71,16 @@ fn damaged<T>(message: String) -> HiveResult<T> {
     Err(HiveError(message))
 }
 
+/// Fails unless `bytes` are long enough to hold a base block.
+fn require_base_block(bytes: HiveBytes<'_>) -> HiveResult<()> {
+    match bytes.len() {
+        len if len < BASE_BLOCK_SIZE => {
+            damaged(format!("{len} bytes is shorter than a hive header (4096)"))
+        }
+        _ => Ok(()),
+    }
+}
+
 thread_local! {
     static GUARDED: Cell<bool> = const { Cell::new(false) };
     static FOREIGN_PANICS: Cell<u64> = const { Cell::new(0) };
@@ -187,17 +197,24 @@ impl<'a> HiveView<'a> {
         Self::new(HiveBytes::Paged(hive))
     }
 
+    /// Opens a hive whose pages are read on demand, with its base block parsed already (by
+    /// discovery), so that the first page is not read again.
+    pub fn paged_with_header(hive: &'a PagedHive<'a>, header: &BaseBlock) -> HiveResult<Self> {
+        Self::with_header(HiveBytes::Paged(hive), header)
+    }
+
     /// Opens a hive without trusting its sequence numbers (dirty hives are read as they are;
     /// recovery happens before this).
     pub fn new(bytes: HiveBytes<'a>) -> HiveResult<Self> {
-        if bytes.len() < BASE_BLOCK_SIZE {
-            return damaged(format!(
-                "{} bytes is shorter than a hive header (4096)",
-                bytes.len()
-            ));
-        }
+        require_base_block(bytes)?;
         let header = BaseBlock::parse(bytes.range(0, BASE_BLOCK_SIZE)?)
             .map_err(|e| HiveError(e.to_string()))?;
+        Self::with_header(bytes, &header)
+    }
+
+    /// Opens `bytes` as the hive that `header` (its own base block) describes.
+    fn with_header(bytes: HiveBytes<'a>, header: &BaseBlock) -> HiveResult<Self> {
+        require_base_block(bytes)?;
         let root = header.root_cell_offset;
         if root == NO_CELL || BASE_BLOCK_SIZE + root as usize >= bytes.len() {
             return damaged(format!("root cell offset {root:#x} lies outside the hive"));
@@ -981,6 +998,7 @@ mod tests {
     use super::*;
     use crate::fuzzing::build::{TestKey, build_hive};
     use crate::hive::base_block::{seal, write_u32};
+    use crate::hive::pages::copy_window;
 
     /// Turns the root's subkey list into a hash leaf (`lh`) with the hashes Windows writes;
     /// returns the offset of each entry's stored hash.
@@ -1013,6 +1031,45 @@ mod tests {
         let mut hive = build_hive("SOFTWARE", &TestKey::new("ROOT").key("Alpha").key("Beta"));
         let hashes = make_root_list_hashed(&mut hive);
         (hive, hashes)
+    }
+
+    #[test]
+    fn a_view_given_its_base_block_never_reads_the_first_page() {
+        let hive = build_hive("SOFTWARE", &TestKey::new("ROOT").key("Alpha").key("Beta"));
+        let header = BaseBlock::parse(&hive).unwrap();
+        let first_page_read = std::cell::Cell::new(false);
+        let paged = PagedHive::new(
+            hive.len(),
+            Box::new(|offset, window| {
+                first_page_read.set(first_page_read.get() || offset < BASE_BLOCK_SIZE);
+                copy_window(&hive, offset, window);
+                Ok(())
+            }),
+        );
+        let view = HiveView::paged_with_header(&paged, &header).unwrap();
+        let names: Vec<String> = view.root().unwrap().subkey_names().unwrap();
+        assert_eq!(names, ["Alpha", "Beta"]);
+        assert!(view.key("beta").unwrap().is_some());
+        assert!(!first_page_read.get());
+        // Without the base block, the view reads it from the first page.
+        HiveView::paged(&paged).unwrap();
+        assert!(first_page_read.get());
+    }
+
+    #[test]
+    fn a_base_block_whose_root_lies_outside_the_hive_is_refused() {
+        let hive = build_hive("SOFTWARE", &TestKey::new("ROOT"));
+        let mut header = BaseBlock::parse(&hive).unwrap();
+        header.root_cell_offset = hive.len() as u32;
+        let paged = PagedHive::new(
+            hive.len(),
+            Box::new(|offset, window| {
+                copy_window(&hive, offset, window);
+                Ok(())
+            }),
+        );
+        let error = HiveView::paged_with_header(&paged, &header).err().unwrap();
+        assert!(error.0.contains("lies outside the hive"), "{error}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use indicatif::ProgressBar;
 
 use crate::discovery::{DiscoveredHive, MachineInputs, OtherFile, OtherStatus, UserHive};
-use crate::hive::{HiveKind, HiveView, PagedHive, filetime, guarded};
+use crate::hive::{BaseBlock, HiveKind, HiveView, PagedHive, filetime, guarded};
 use crate::load::{self, HiveState};
 use crate::report::{
     AccountRow, EncodedRows, FindingRow, HiveRow, LastWrite, MachineRow, OutputFormat, Reports,
@@ -104,10 +104,10 @@ fn audit_hive<'d>(
     let (mut state, (extraction, before_logs)) = load::load(hive, options.recover, |views| {
         let extraction = views
             .current
-            .map(|current| read_settings(current, hive.kind));
+            .map(|current| read_settings(current, views.current_header, hive.kind));
         let before_logs = views
             .before_logs
-            .and_then(|primary| read_settings(primary, hive.kind).ok());
+            .and_then(|primary| read_settings(primary, hive.header.as_ref(), hive.kind).ok());
         (extraction, before_logs)
     });
     let extraction =
@@ -122,9 +122,17 @@ fn audit_hive<'d>(
     (audited, extraction)
 }
 
-fn read_settings(hive: &PagedHive<'_>, kind: HiveKind) -> Result<Extraction, String> {
+/// Extracts the settings of `hive`, whose base block is `header` when it is known already.
+fn read_settings(
+    hive: &PagedHive<'_>,
+    header: Option<&BaseBlock>,
+    kind: HiveKind,
+) -> Result<Extraction, String> {
     guarded(|| {
-        let view = HiveView::paged(hive)?;
+        let view = match header {
+            Some(header) => HiveView::paged_with_header(hive, header)?,
+            None => HiveView::paged(hive)?,
+        };
         Ok(extract(&view, kind))
     })
     .map_err(|error| error.0)
