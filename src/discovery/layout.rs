@@ -19,10 +19,12 @@ mod loose;
 mod tree;
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use super::identity::{self, UserHint};
 use super::{DiscoveredHive, MachineInputs, UserHive, names};
@@ -102,7 +104,7 @@ pub(super) fn group(found: Vec<FoundHive>) -> (Vec<MachineInputs>, Vec<UserHive>
 
 /// Where each hive goes: into a Windows tree, else by the folders of loose hives, else nowhere.
 fn place(found: &[FoundHive]) -> Vec<Option<Placement>> {
-    let mut placements: Vec<Option<Placement>> = found.iter().map(tree::place).collect();
+    let mut placements: Vec<Option<Placement>> = found.par_iter().map(tree::place).collect();
     let installations = placements
         .iter()
         .flatten()
@@ -123,8 +125,11 @@ fn place(found: &[FoundHive]) -> Vec<Option<Placement>> {
 }
 
 /// One builder per machine, keyed by the machine's key, with room for exactly its hives.
-fn builders(found: &[FoundHive], placements: &[Option<Placement>]) -> BTreeMap<PathBuf, Builder> {
-    let mut counts: BTreeMap<&Path, (&str, [usize; SLOTS])> = BTreeMap::new();
+///
+/// Keys are hashed rather than ordered: a path comparison walks both paths' components,
+/// and the machines are put in order by id once, at the end.
+fn builders(found: &[FoundHive], placements: &[Option<Placement>]) -> HashMap<PathBuf, Builder> {
+    let mut counts: HashMap<&Path, (&str, [usize; SLOTS])> = HashMap::new();
     for (item, placement) in found.iter().zip(placements) {
         if let Some(placement) = placement {
             let (_, count) = counts
@@ -246,13 +251,14 @@ fn choose_live(
     live
 }
 
-/// Builds every machine with a unique id: its label, or its full path where labels collide.
-fn finish(machines: BTreeMap<PathBuf, Builder>) -> Vec<MachineInputs> {
+/// Builds every machine with a unique id: its label, or its full path where labels collide;
+/// sorted by id (then by key, should a label equal another machine's full path).
+fn finish(machines: HashMap<PathBuf, Builder>) -> Vec<MachineInputs> {
     let mut label_counts: HashMap<String, usize> = HashMap::new();
     for builder in machines.values() {
         *label_counts.entry(builder.id.clone()).or_default() += 1;
     }
-    let mut built: Vec<MachineInputs> = machines
+    let mut built: Vec<(PathBuf, MachineInputs)> = machines
         .into_iter()
         .map(|(key, builder)| {
             let id = if label_counts[&builder.id] > 1 {
@@ -260,11 +266,11 @@ fn finish(machines: BTreeMap<PathBuf, Builder>) -> Vec<MachineInputs> {
             } else {
                 builder.id.as_str().into()
             };
-            builder.build(id)
+            (key, builder.build(id))
         })
         .collect();
-    built.sort_by(|a, b| a.id.cmp(&b.id));
-    built
+    built.sort_by(|(a_key, a), (b_key, b)| a.id.cmp(&b.id).then_with(|| a_key.cmp(b_key)));
+    built.into_iter().map(|(_, machine)| machine).collect()
 }
 
 /// The label of machine folder `dir`: its path below `root`, or its own name when it is the

@@ -210,7 +210,7 @@ pub fn discover(inputs: &[PathBuf], options: &DiscoveryOptions) -> Collection {
         }
     }
     other_files.extend(attach_logs(&mut hives, logs));
-    other_files.sort_by(|a, b| Path::new(&a.path).cmp(Path::new(&b.path)));
+    other_files.sort_by_cached_key(|file| walk::order_key(Path::new(&file.path)));
     let (machines, unplaced) = layout::group(hives);
     Collection {
         machines,

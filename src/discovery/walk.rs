@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use ignore::{DirEntry, WalkBuilder, WalkState};
@@ -59,9 +59,35 @@ pub(super) fn walk(
         }
     }
     // A stable sort keeps the entries of a path in input order: the first input's is kept.
-    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    entries.sort_by_cached_key(|entry| order_key(&entry.path));
     entries.dedup_by(|later, first| later.path == first.path);
     entries
+}
+
+/// A key whose byte order is the order of `Path::cmp`, so that sorting compares flat bytes
+/// instead of parsing both paths into components at every comparison (a tenth of a scan's
+/// serial work for a fleet of 400).
+///
+/// `Path::cmp` compares component by component: first the kind of component (root, `.`,
+/// `..`, name, in that order), then a name's bytes, a name that is a prefix of the other
+/// coming first. The key holds, for each component, its kind as one byte, its bytes for a
+/// name (or a Windows prefix), and a NUL, which no component holds; components are what
+/// `Path::components` yields, so `a//b/./c/` and `a/b/c` have the same key, as they are equal.
+pub(super) fn order_key(path: &Path) -> Vec<u8> {
+    let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
+    for component in path.components() {
+        let (kind, bytes) = match component {
+            Component::Prefix(prefix) => (0, prefix.as_os_str().as_encoded_bytes()),
+            Component::RootDir => (1, &[][..]),
+            Component::CurDir => (2, &[][..]),
+            Component::ParentDir => (3, &[][..]),
+            Component::Normal(name) => (4, name.as_encoded_bytes()),
+        };
+        key.push(kind);
+        key.extend_from_slice(bytes);
+        key.push(0);
+    }
+    key
 }
 
 /// The entries below one input, in no particular order.
@@ -204,5 +230,49 @@ impl Excluded {
         entry.file_type().is_some_and(|t| t.is_dir())
             && self.names.contains(entry.file_name())
             && fs::canonicalize(entry.path()).is_ok_and(|path| self.canonical.contains(&path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Paths of up to three components from names chosen to sort differently byte by byte
+    /// than component by component (`-` and `.` sort below `/`), with empty and `.`
+    /// components, `..`, and with and without a leading or trailing separator.
+    fn awkward_paths() -> Vec<PathBuf> {
+        let names = ["a", "a-b", "ab", "-", ".", "..", ""];
+        let mut joined: Vec<String> = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = joined
+                .iter()
+                .flat_map(|path| names.iter().map(move |name| format!("{path}/{name}")))
+                .collect();
+            joined.extend(longer);
+        }
+        joined
+            .iter()
+            .flat_map(|path| {
+                let relative = path.trim_start_matches('/').to_string();
+                [
+                    format!("/{relative}"),
+                    relative.clone(),
+                    format!("{relative}/"),
+                ]
+            })
+            .map(PathBuf::from)
+            .collect()
+    }
+
+    #[test]
+    fn order_keys_sort_paths_as_path_cmp_does() {
+        let paths = awkward_paths();
+        assert!(paths.len() > 1000);
+        let keys: Vec<Vec<u8>> = paths.iter().map(|path| order_key(path)).collect();
+        for (a, key_a) in paths.iter().zip(&keys) {
+            for (b, key_b) in paths.iter().zip(&keys) {
+                assert_eq!(key_a.cmp(key_b), a.cmp(b), "{a:?} against {b:?}");
+            }
+        }
     }
 }

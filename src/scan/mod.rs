@@ -87,21 +87,18 @@ pub fn scan(options: &ScanOptions) -> Result<Summary, ScanError> {
     let mut written: Vec<MachineReport> = Vec::new();
     for batch in collection.machines.chunks(BATCH_MACHINES) {
         // The previous batch is written while this one is audited, so no thread waits on the
-        // writer: the one that finishes writing hands the previous batch's freed memory back
-        // and goes on to audit machines of this batch.
+        // writer: the one that finishes writing goes on to audit machines of this batch.
         let (audited, write) = pool.install(|| {
             rayon::join(
                 || audit_batch(batch, audit_options, &progress),
                 || {
                     let batch = std::mem::take(&mut written);
-                    let write =
-                        write_reports(batch, &digests, &mut reports, &mut summary, &mut fleet);
-                    memory::release_free_pages();
-                    write
+                    write_reports(batch, &digests, &mut reports, &mut summary, &mut fleet)
                 },
             )
         });
         write.map_err(ScanError::output)?;
+        memory::release_free_pages();
         stop_if_interrupted()?;
         written = audited.into_iter().flatten().collect();
     }
