@@ -16,7 +16,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use rows::{AccountRow, FindingRow, HiveRow, LastWrite, MachineRow, SettingRow};
-pub use writer::{EncodedRows, OutputFormat, TableWriter};
+pub use writer::{EncodedRows, OutputFormat, SharedCells, TableWriter};
 
 /// The names of the report files, without extension.
 pub const REPORT_NAMES: [&str; 5] = ["hives", "machines", "settings", "findings", "accounts"];

@@ -41,7 +41,7 @@ impl ser::Error for RecordError {
 /// On error `line` may hold part of the record.
 pub fn append<R: Serialize>(line: &mut Vec<u8>, row: &R) -> Result<(), RecordError> {
     let start = line.len();
-    let mut cells = Cells { line, cells: 0 };
+    let mut cells = Cells::new(line);
     row.serialize(&mut cells)?;
     if cells.cells == 1 && cells.line.len() == start {
         // A record of one empty cell would be an empty line, which readers skip.
@@ -51,9 +51,45 @@ pub fn append<R: Serialize>(line: &mut Vec<u8>, row: &R) -> Result<(), RecordErr
     Ok(())
 }
 
+/// As [`append`], and returns where the first `leading` cells end in `line`, so that rows
+/// sharing them can copy those bytes (see [`append_after`]). `leading` is at least 1 and
+/// less than the number of fields.
+pub fn append_marking<R: Serialize>(
+    line: &mut Vec<u8>,
+    row: &R,
+    leading: usize,
+) -> Result<usize, RecordError> {
+    let mut cells = Cells::new(line);
+    cells.mark_after = leading;
+    row.serialize(&mut cells)?;
+    let end = cells.marked.ok_or_else(|| {
+        RecordError(format!(
+            "a row of {} cells cannot share its first {leading}",
+            cells.cells
+        ))
+    })?;
+    cells.line.push(b'\n');
+    Ok(end)
+}
+
+/// Appends the record of `row` without its first `leading` cells, which the caller has put
+/// in `line` already (bytes that [`append_marking`] delimited for a row with the same
+/// leading cells): from the separator before cell `leading + 1` to the end of the line.
+pub fn append_after<R: Serialize>(
+    line: &mut Vec<u8>,
+    row: &R,
+    leading: usize,
+) -> Result<(), RecordError> {
+    let mut cells = Cells::new(line);
+    cells.skip = leading;
+    row.serialize(&mut cells)?;
+    cells.line.push(b'\n');
+    Ok(())
+}
+
 /// Appends the header record: `names` as cells, quoted where needed.
 pub fn append_header(line: &mut Vec<u8>, names: &[String]) {
-    let mut cells = Cells { line, cells: 0 };
+    let mut cells = Cells::new(line);
     for name in names {
         cells.text(name);
     }
@@ -63,7 +99,14 @@ pub fn append_header(line: &mut Vec<u8>, names: &[String]) {
 /// The serializer: appends one cell per field.
 struct Cells<'l> {
     line: &'l mut Vec<u8>,
+    /// Cells begun so far, skipped ones included.
     cells: usize,
+    /// Fields still to be passed over without writing anything (their cells are already in
+    /// the line).
+    skip: usize,
+    /// After how many cells to note the line's length in `marked` (0: never).
+    mark_after: usize,
+    marked: Option<usize>,
 }
 
 /// What a cell's bytes need before they can be written.
@@ -77,7 +120,17 @@ enum Need {
     Escapes,
 }
 
-impl Cells<'_> {
+impl<'l> Cells<'l> {
+    fn new(line: &'l mut Vec<u8>) -> Self {
+        Cells {
+            line,
+            cells: 0,
+            skip: 0,
+            mark_after: 0,
+            marked: None,
+        }
+    }
+
     /// Starts a new cell: a comma before every cell but the first.
     fn next_cell(&mut self) {
         if self.cells > 0 {
@@ -355,7 +408,16 @@ impl SerializeStruct for &mut Cells<'_> {
         _: &'static str,
         value: &T,
     ) -> Result<(), RecordError> {
-        value.serialize(&mut **self)
+        if self.skip > 0 {
+            self.skip -= 1;
+            self.cells += 1;
+            return Ok(());
+        }
+        value.serialize(&mut **self)?;
+        if self.cells == self.mark_after {
+            self.marked = Some(self.line.len());
+        }
+        Ok(())
     }
 
     fn end(self) -> Result<(), RecordError> {
@@ -417,6 +479,71 @@ mod tests {
             "\"line\\x0d\\x0anext,\",,false\n"
         );
         assert_eq!(line_of("=1,2", None), "\"'=1,2\",,false\n");
+    }
+
+    #[derive(Serialize)]
+    struct Shared<'a> {
+        machine: &'a str,
+        path: &'a str,
+        value: &'a str,
+        number: Option<u64>,
+    }
+
+    /// Shared cells are cut exactly where the first row's leading cells end, and a row
+    /// written after them is the same line as one written whole, whatever the cells hold.
+    #[test]
+    fn rows_written_after_shared_cells_equal_rows_written_whole() {
+        let awkward = [
+            "",
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "=1",
+            "-x",
+            "tab\there",
+            "ü",
+        ];
+        for machine in awkward {
+            for path in awkward {
+                let rows: Vec<Shared> = awkward
+                    .iter()
+                    .zip([None, Some(0), Some(42)].into_iter().cycle())
+                    .map(|(value, number)| Shared {
+                        machine,
+                        path,
+                        value,
+                        number,
+                    })
+                    .collect();
+                // `machine` and `path` are the same in every row; `value` is not.
+                for leading in 1..=2 {
+                    let mut first = Vec::new();
+                    let end = append_marking(&mut first, &rows[0], leading).unwrap();
+                    let mut whole = Vec::new();
+                    append(&mut whole, &rows[0]).unwrap();
+                    assert_eq!(first, whole);
+                    let shared = &first[..end];
+                    for row in &rows[1..] {
+                        let mut line = shared.to_vec();
+                        append_after(&mut line, row, leading).unwrap();
+                        let mut whole = Vec::new();
+                        append(&mut whole, row).unwrap();
+                        assert_eq!(
+                            String::from_utf8_lossy(&line),
+                            String::from_utf8_lossy(&whole),
+                            "{leading} shared cells"
+                        );
+                    }
+                }
+            }
+        }
+        let row = Shared {
+            machine: "m",
+            path: "p",
+            value: "v",
+            number: None,
+        };
+        assert!(append_marking(&mut Vec::new(), &row, 5).is_err());
     }
 
     /// The word-at-a-time test against a byte-by-byte one: every byte value at every position

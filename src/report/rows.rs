@@ -149,6 +149,12 @@ impl Serialize for LastWrite {
     }
 }
 
+impl SettingRow<'_> {
+    /// How many leading columns (`machine` to `hive_status`) are the same in every row of one
+    /// hive, so that they can be encoded once per hive.
+    pub const HIVE_COLUMNS: usize = 7;
+}
+
 /// `findings.csv`: one row per rule that fired.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct FindingRow {

@@ -150,14 +150,65 @@ impl EncodedRows {
     /// Appends one row. A row that cannot be encoded (a row type holding a nested value)
     /// leaves the bytes as they were, and [`TableWriter::write_encoded`] fails.
     pub fn push<R: Serialize>(&mut self, row: &R) {
-        let end = self.bytes.len();
-        match encode(self.format, row, &mut self.bytes) {
+        let start = self.bytes.len();
+        let encoded = encode(self.format, row, &mut self.bytes);
+        self.count(start, encoded);
+    }
+
+    /// Appends one row whose first `shared.count()` cells are the same as in every other row
+    /// pushed with `shared`: in CSV they are encoded for the first of these rows and copied
+    /// for the others (in the settings report, the seven columns naming the machine, user and
+    /// hive are nearly half the bytes of each row). Errors as for [`EncodedRows::push`].
+    pub fn push_sharing<R: Serialize>(&mut self, row: &R, shared: &mut SharedCells) {
+        if self.format == OutputFormat::Jsonl {
+            return self.push(row);
+        }
+        let start = self.bytes.len();
+        let encoded = match &shared.bytes {
+            Some(leading) => {
+                self.bytes.extend_from_slice(leading);
+                record::append_after(&mut self.bytes, row, shared.count)
+            }
+            None => record::append_marking(&mut self.bytes, row, shared.count)
+                .map(|end| shared.bytes = Some(self.bytes[start..end].to_vec())),
+        };
+        #[cfg(debug_assertions)]
+        if encoded.is_ok() {
+            let mut whole = Vec::new();
+            let _ = record::append(&mut whole, row);
+            debug_assert_eq!(
+                String::from_utf8_lossy(&self.bytes[start..]),
+                String::from_utf8_lossy(&whole),
+                "a row pushed with shared cells differs from them"
+            );
+        }
+        self.count(start, encoded.map_err(io::Error::other));
+    }
+
+    /// Counts a row appended from `start`, or takes it back and keeps the error.
+    fn count(&mut self, start: usize, encoded: io::Result<()>) {
+        match encoded {
             Ok(()) => self.rows += 1,
             Err(error) => {
-                self.bytes.truncate(end);
+                self.bytes.truncate(start);
                 self.error.get_or_insert(error);
             }
         }
+    }
+}
+
+/// The leading cells shared by a run of rows (see [`EncodedRows::push_sharing`]).
+#[derive(Debug)]
+pub struct SharedCells {
+    count: usize,
+    /// Their CSV bytes, separators between them included, once the first row is encoded.
+    bytes: Option<Vec<u8>>,
+}
+
+impl SharedCells {
+    /// The first `count` cells of each row (at least 1, and fewer than a row has).
+    pub fn new(count: usize) -> Self {
+        SharedCells { count, bytes: None }
     }
 }
 
@@ -246,6 +297,26 @@ mod tests {
 
     fn read(path: &Path) -> String {
         std::fs::read_to_string(path).unwrap()
+    }
+
+    #[test]
+    fn rows_pushed_sharing_cells_are_the_rows_pushed_whole() {
+        let rows =
+            [("a,b", Some(1)), ("a,b", None), ("a,b", Some(7))].map(|(name, count)| Sample {
+                name: name.into(),
+                count,
+                present: count.is_some(),
+            });
+        for format in [OutputFormat::Csv { bom: false }, OutputFormat::Jsonl] {
+            let (mut whole, mut sharing) = (EncodedRows::new(format), EncodedRows::new(format));
+            let mut shared = SharedCells::new(1);
+            for row in &rows {
+                whole.push(row);
+                sharing.push_sharing(row, &mut shared);
+            }
+            assert_eq!(sharing.bytes, whole.bytes);
+            assert_eq!(sharing.rows, 3);
+        }
     }
 
     #[test]

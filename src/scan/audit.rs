@@ -11,7 +11,7 @@ use crate::hive::{BaseBlock, HiveKind, HiveView, PagedHive, filetime, guarded};
 use crate::load::{self, HiveState};
 use crate::report::{
     AccountRow, EncodedRows, FindingRow, HiveRow, LastWrite, MachineRow, OutputFormat, Reports,
-    SettingRow,
+    SettingRow, SharedCells,
 };
 use crate::rules::fleet::{FleetFinding, MachineSummary};
 use crate::rules::{self, Finding, HiveSubject};
@@ -372,12 +372,13 @@ impl MachineReport {
             hive_type: hive.hive.kind.label(),
             hive_status: hive.state.label(),
         };
+        let mut shared = SharedCells::new(SettingRow::HIVE_COLUMNS);
         for observation in &extraction.observations {
             let mut row = setting_row(observation, &labels);
             if let Some(before) = &hive.before_logs {
                 mark_log_changes(&mut row, observation, before);
             }
-            self.settings.push(&row);
+            self.settings.push_sharing(&row, &mut shared);
         }
     }
 }
