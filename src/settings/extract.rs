@@ -154,7 +154,8 @@ pub fn extract(view: &HiveView<'_>, kind: HiveKind) -> Extraction {
         keys,
         control_set_name: control_set.unwrap_or(ControlSet::ASSUMED).key_name().into(),
         path: String::new(),
-        observations: Vec::new(),
+        // At least one observation per setting; placeholders add more.
+        observations: Vec::with_capacity(catalogue::for_hive(kind).count()),
     };
     for setting in catalogue::for_hive(kind) {
         extractor.observe(setting);

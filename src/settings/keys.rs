@@ -42,16 +42,18 @@ pub struct KeyCache<'h, 'a> {
 }
 
 impl<'h, 'a> KeyCache<'h, 'a> {
-    /// An empty cache over `view`.
+    /// An empty cache over `view`, with room for what extracting the catalogue from one hive
+    /// usually looks up (about 30 keys, 10 paths resolved whole and 20 key paths handed out
+    /// per hive), so that the tables are not grown and rehashed step by step for every hive.
     pub fn new(view: &'h HiveView<'a>) -> Self {
         KeyCache {
             view,
-            entries: Vec::new(),
-            resolved: FxHashMap::default(),
-            children: FxHashMap::default(),
+            entries: Vec::with_capacity(64),
+            resolved: FxHashMap::with_capacity_and_hasher(16, Default::default()),
+            children: FxHashMap::with_capacity_and_hasher(64, Default::default()),
             probe: Vec::new(),
             instances: FxHashMap::default(),
-            paths: FxHashSet::default(),
+            paths: FxHashSet::with_capacity_and_hasher(32, Default::default()),
         }
     }
 
