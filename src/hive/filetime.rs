@@ -26,30 +26,54 @@ impl Iso8601 {
         let days = (seconds / 86_400) as i64;
         let second_of_day = seconds % 86_400;
         let (year, month, day) = civil_from_days(days - days_from_1601_to_1970());
-        let fields = [
-            (year.unsigned_abs(), 4, b'-'),
-            (u64::from(month), 2, b'-'),
-            (u64::from(day), 2, b'T'),
-            (second_of_day / 3600, 2, b':'),
-            (second_of_day / 60 % 60, 2, b':'),
-            (second_of_day % 60, 2, b'.'),
-            (fraction, 7, b'Z'),
-        ];
         let mut text = Iso8601 {
             bytes: [0; 32],
             len: 0,
         };
-        for (value, width, separator) in fields {
-            text.push_padded(value, width);
-            text.bytes[text.len] = separator;
-            text.len += 1;
+        match u64::try_from(year) {
+            Ok(year @ ..10_000) => {
+                text.push_two(year / 100);
+                text.push_two(year % 100);
+            }
+            // A FILETIME reaches the year 60056.
+            _ => text.push_padded(year.unsigned_abs(), 4),
         }
+        text.push(b'-');
+        text.push_two(u64::from(month));
+        text.push(b'-');
+        text.push_two(u64::from(day));
+        text.push(b'T');
+        text.push_two(second_of_day / 3600);
+        text.push(b':');
+        text.push_two(second_of_day / 60 % 60);
+        text.push(b':');
+        text.push_two(second_of_day % 60);
+        text.push(b'.');
+        // Seven digits of 100 ns: one, then three pairs.
+        text.push(b'0' + (fraction / 1_000_000) as u8);
+        text.push_two(fraction / 10_000 % 100);
+        text.push_two(fraction / 100 % 100);
+        text.push_two(fraction % 100);
+        text.push(b'Z');
         text
     }
 
     /// The formatted text.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+
+    fn push(&mut self, byte: u8) {
+        self.bytes[self.len] = byte;
+        self.len += 1;
+    }
+
+    /// Appends `value` (below 100) as two digits, from a table of all 100 pairs: a timestamp
+    /// is formatted for each of the many rows that show one.
+    fn push_two(&mut self, value: u64) {
+        let at = 2 * value as usize;
+        self.bytes[self.len..self.len + 2].copy_from_slice(&DIGIT_PAIRS[at..at + 2]);
+        self.len += 2;
     }
 
     /// Appends `value` in decimal, zero-padded to at least `width` digits.
@@ -70,6 +94,18 @@ impl Iso8601 {
         self.len += digits.len();
     }
 }
+
+/// `00`, `01`, ..., `99`, back to back.
+const DIGIT_PAIRS: [u8; 200] = {
+    let mut pairs = [0u8; 200];
+    let mut value = 0;
+    while value < 100 {
+        pairs[2 * value] = b'0' + (value / 10) as u8;
+        pairs[2 * value + 1] = b'0' + (value % 10) as u8;
+        value += 1;
+    }
+    pairs
+};
 
 fn days_from_1601_to_1970() -> i64 {
     (UNIX_EPOCH_TICKS / TICKS_PER_SECOND / 86_400) as i64
@@ -116,6 +152,39 @@ mod tests {
             to_iso8601(129_782_982_453_388_850),
             "2012-04-07T18:50:45.3388850Z"
         );
+    }
+
+    /// Against the same fields formatted by `format!`, for times spread over the whole
+    /// FILETIME range and around the edges of the four-digit years.
+    #[test]
+    fn formatting_matches_format_macro() {
+        let reference = |filetime: u64| {
+            let seconds = filetime / TICKS_PER_SECOND;
+            let (year, month, day) =
+                civil_from_days((seconds / 86_400) as i64 - days_from_1601_to_1970());
+            let second = seconds % 86_400;
+            format!(
+                "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:07}Z",
+                second / 3600,
+                second / 60 % 60,
+                second % 60,
+                filetime % TICKS_PER_SECOND
+            )
+        };
+        let year_10000 = 2_650_467_744_000_000_000; // 10000-01-01T00:00:00Z
+        let mut samples = vec![0, 1, u64::MAX, year_10000 - 1, year_10000];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..20_000 {
+            // xorshift: spread over the whole range, every digit position exercised.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            samples.push(state);
+            samples.push(state % (year_10000 * 2));
+        }
+        for filetime in samples {
+            assert_eq!(to_iso8601(filetime), reference(filetime), "{filetime}");
+        }
     }
 
     #[test]
