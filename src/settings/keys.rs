@@ -31,10 +31,8 @@ pub struct KeyCache<'h, 'a> {
     entries: Vec<Entry<'h, 'a>>,
     /// The key each path was resolved to, by the path as spelled (`None`: absent).
     resolved: FxHashMap<Box<str>, Option<KeyId>>,
-    /// Child entries by [`child_id`]: the parent's index and the folded name.
-    children: FxHashMap<Box<[u8]>, u32>,
-    /// Reused for building the [`child_id`] of each lookup, so that a hit allocates nothing.
-    probe: Vec<u8>,
+    /// Child entries by parent and folded name.
+    children: FxHashMap<ChildKey, u32>,
     /// The subkeys each placeholder stood for below each key listed so far.
     instances: FxHashMap<(KeyId, Placeholder), Arc<[String]>>,
     /// Key paths handed out so far.
@@ -51,7 +49,6 @@ impl<'h, 'a> KeyCache<'h, 'a> {
             entries: Vec::with_capacity(64),
             resolved: FxHashMap::with_capacity_and_hasher(16, Default::default()),
             children: FxHashMap::with_capacity_and_hasher(64, Default::default()),
-            probe: Vec::new(),
             instances: FxHashMap::default(),
             paths: FxHashSet::with_capacity_and_hasher(32, Default::default()),
         }
@@ -157,8 +154,8 @@ impl<'h, 'a> KeyCache<'h, 'a> {
 
     /// The subkey `name` of `parent`, looked up in the hive on first use.
     fn child(&mut self, parent: KeyId, name: &str) -> HiveResult<Option<KeyId>> {
-        child_id(&mut self.probe, parent, name);
-        let index = match self.children.get(self.probe.as_slice()) {
+        let child = ChildKey::new(parent, name);
+        let index = match self.children.get(&child) {
             Some(&index) => index,
             None => {
                 let found = self.key(parent).subkey(name)?;
@@ -167,7 +164,7 @@ impl<'h, 'a> KeyCache<'h, 'a> {
                     key: found,
                     values: None,
                 });
-                self.children.insert(self.probe.as_slice().into(), index);
+                self.children.insert(child, index);
                 index
             }
         };
@@ -178,17 +175,52 @@ impl<'h, 'a> KeyCache<'h, 'a> {
     }
 }
 
-/// Writes into `probe` what identifies the subkey `name` of `parent`: the parent's index, then
-/// the name folded to upper case as [`str::to_uppercase`] folds it (so that names Windows
-/// treats as one, in any letter case, share an entry).
-fn child_id(probe: &mut Vec<u8>, parent: KeyId, name: &str) {
-    probe.clear();
-    probe.extend_from_slice(&parent.0.to_le_bytes());
-    if name.is_ascii() {
-        probe.extend_from_slice(name.as_bytes());
-        probe[4..].make_ascii_uppercase();
-    } else {
-        probe.extend_from_slice(name.to_uppercase().as_bytes());
+/// The longest folded name a [`ChildKey`] holds inline. Nearly every name on the catalogue's
+/// paths is shorter, MAPI's 32-digit profile sections included.
+const INLINE_NAME: usize = 40;
+
+/// What identifies the subkey `name` of a parent: the parent's index and the name folded to
+/// upper case as [`str::to_uppercase`] folds it, so that names Windows treats as one, in any
+/// letter case, share an entry. A short name is held inline: looking a child up or remembering
+/// it allocates nothing. Which form a key takes depends only on the folded name's length, so
+/// equal names always give equal keys.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum ChildKey {
+    Inline {
+        parent: u32,
+        len: u8,
+        name: [u8; INLINE_NAME],
+    },
+    Boxed {
+        parent: u32,
+        name: Box<[u8]>,
+    },
+}
+
+impl ChildKey {
+    fn new(parent: KeyId, name: &str) -> Self {
+        if name.is_ascii() && name.len() <= INLINE_NAME {
+            let mut folded = [0; INLINE_NAME];
+            folded[..name.len()].copy_from_slice(name.as_bytes());
+            folded.make_ascii_uppercase();
+            return Self::folded(parent, &folded[..name.len()]);
+        }
+        Self::folded(parent, name.to_uppercase().as_bytes())
+    }
+
+    fn folded(parent: KeyId, folded: &[u8]) -> Self {
+        let parent = parent.0;
+        match u8::try_from(folded.len()) {
+            Ok(len) if folded.len() <= INLINE_NAME => {
+                let mut name = [0; INLINE_NAME];
+                name[..folded.len()].copy_from_slice(folded);
+                ChildKey::Inline { parent, len, name }
+            }
+            _ => ChildKey::Boxed {
+                parent,
+                name: folded.into(),
+            },
+        }
     }
 }
 
@@ -251,14 +283,38 @@ mod tests {
     }
 
     #[test]
-    fn child_ids_fold_the_name_and_keep_the_parent() {
-        let mut a = Vec::new();
-        let mut b = Vec::new();
-        child_id(&mut a, KeyId(1), "Straße");
-        child_id(&mut b, KeyId(1), "STRASSE");
-        assert_eq!(a, b, "folded as str::to_uppercase folds");
-        child_id(&mut b, KeyId(2), "straße");
-        assert_ne!(a, b, "another parent");
+    fn child_keys_fold_the_name_and_keep_the_parent() {
+        let key = ChildKey::new;
+        assert_eq!(
+            key(KeyId(1), "Straße"),
+            key(KeyId(1), "STRASSE"),
+            "folded as str::to_uppercase folds"
+        );
+        assert_ne!(
+            key(KeyId(1), "Straße"),
+            key(KeyId(2), "straße"),
+            "another parent"
+        );
+        assert_eq!(key(KeyId(1), "software"), key(KeyId(1), "SoftWare"));
+        assert_ne!(key(KeyId(1), "AB"), key(KeyId(1), "AB\0"));
+        // Names around the inline limit, ASCII and not, fold and compare alike.
+        let long = "9375cff0413111d3b88a00104b2a6676-profiles-x";
+        for cut in 38..=long.len() {
+            let (lower, upper) = (&long[..cut], long[..cut].to_uppercase());
+            assert_eq!(key(KeyId(3), lower), key(KeyId(3), &upper), "{cut} bytes");
+            assert_ne!(key(KeyId(3), lower), key(KeyId(3), &long[..cut - 1]));
+        }
+        let accented = "é".repeat(21); // 42 bytes folded: boxed
+        assert_eq!(
+            key(KeyId(3), &accented),
+            key(KeyId(3), &accented.to_uppercase())
+        );
+        assert!(matches!(key(KeyId(3), &accented), ChildKey::Boxed { .. }));
+        assert!(matches!(
+            key(KeyId(3), &long[..40]),
+            ChildKey::Inline { .. }
+        ));
+        assert!(matches!(key(KeyId(3), &long[..41]), ChildKey::Boxed { .. }));
     }
 
     #[test]
