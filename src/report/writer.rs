@@ -155,10 +155,11 @@ impl EncodedRows {
         self.count(start, encoded);
     }
 
-    /// Appends one row whose first `shared.count()` cells are the same as in every other row
-    /// pushed with `shared`: in CSV they are encoded for the first of these rows and copied
-    /// for the others (in the settings report, the seven columns naming the machine, user and
-    /// hive are nearly half the bytes of each row). Errors as for [`EncodedRows::push`].
+    /// Appends one row whose first cells, as many as `shared` was made for, are the same as in
+    /// every other row pushed with `shared`: in CSV they are encoded for the first of these
+    /// rows and copied for the others (in the settings report, the seven columns naming the
+    /// machine, user and hive are nearly half the bytes of each row). Errors as for
+    /// [`EncodedRows::push`].
     pub fn push_sharing<R: Serialize>(&mut self, row: &R, shared: &mut SharedCells) {
         if self.format == OutputFormat::Jsonl {
             return self.push(row);
