@@ -1,7 +1,7 @@
 //! The settings catalogue: every registry value hiveaudit reads, defined once.
 //!
 //! A [`Setting`] names its hive, key path, value, how to decode it, what it means and where
-//! that is documented. [`extract`] reads every setting of a hive's kind and returns one
+//! that is documented. [`extract()`] reads every setting of a hive's kind and returns one
 //! [`Observation`] per setting looked up, present or not; [`facts`] condenses observations into
 //! the machine and user facts the rules reason about; [`profiles`] reads the Outlook MAPI
 //! profiles of a user hive and [`zonemap`] its site-to-zone assignments, all through one
