@@ -200,7 +200,9 @@ impl<'a> HiveView<'a> {
     /// Opens a hive whose pages are read on demand, with its base block parsed already (by
     /// discovery), so that the first page is not read again.
     pub fn paged_with_header(hive: &'a PagedHive<'a>, header: &BaseBlock) -> HiveResult<Self> {
-        Self::with_header(HiveBytes::Paged(hive), header)
+        let bytes = HiveBytes::Paged(hive);
+        require_base_block(bytes)?;
+        Self::with_header(bytes, header)
     }
 
     /// Opens a hive without trusting its sequence numbers (dirty hives are read as they are;
@@ -212,9 +214,9 @@ impl<'a> HiveView<'a> {
         Self::with_header(bytes, &header)
     }
 
-    /// Opens `bytes` as the hive that `header` (its own base block) describes.
+    /// Opens `bytes`, at least a base block long, as the hive that `header` (its own base
+    /// block) describes.
     fn with_header(bytes: HiveBytes<'a>, header: &BaseBlock) -> HiveResult<Self> {
-        require_base_block(bytes)?;
         let root = header.root_cell_offset;
         if root == NO_CELL || BASE_BLOCK_SIZE + root as usize >= bytes.len() {
             return damaged(format!("root cell offset {root:#x} lies outside the hive"));

@@ -200,10 +200,15 @@ enum ChildKey {
 impl ChildKey {
     fn new(parent: KeyId, name: &str) -> Self {
         if name.is_ascii() && name.len() <= INLINE_NAME {
+            // Folded in place: the usual case copies the name once.
             let mut folded = [0; INLINE_NAME];
             folded[..name.len()].copy_from_slice(name.as_bytes());
             folded.make_ascii_uppercase();
-            return Self::folded(parent, &folded[..name.len()]);
+            return ChildKey::Inline {
+                parent: parent.0,
+                len: name.len() as u8,
+                name: folded,
+            };
         }
         Self::folded(parent, name.to_uppercase().as_bytes())
     }
