@@ -7,6 +7,8 @@
 //! the pages extraction visits are ever put together. The primary stays readable beside it,
 //! so extraction can tell which values the logs changed.
 
+use std::io;
+
 use crate::discovery::DiscoveredHive;
 use crate::hive::BaseBlock;
 use crate::hive::PagedHive;
@@ -91,7 +93,7 @@ pub fn load<T>(
     if let HiveState::Error(_) = state {
         return (state, read(Views::default()));
     }
-    let file = match hive.evidence.open_paged() {
+    let file = match open(hive.opened.take(), hive) {
         Ok(file) => file,
         Err(error) => {
             return (
@@ -162,6 +164,8 @@ fn replay<T>(
 /// The state a dirty hive would have after replaying its logs, without materialising the
 /// result: for hives that are listed, not read. An empty listed file is noted as empty.
 pub fn assess(hive: &DiscoveredHive, recover: bool) -> HiveState {
+    // The file discovery kept open is closed by the thread assessing the hive, read or not.
+    let kept = hive.opened.take();
     if hive.size == 0 {
         return HiveState::Empty;
     }
@@ -172,7 +176,7 @@ pub fn assess(hive: &DiscoveredHive, recover: bool) -> HiveState {
     if !recover {
         return state;
     }
-    match hive.evidence.open_paged() {
+    match open(kept, hive) {
         Ok(file) => {
             let primary = file.hive();
             match primary.range(0, file.len().min(PRIMARY_HEAD)) {
@@ -182,6 +186,11 @@ pub fn assess(hive: &DiscoveredHive, recover: bool) -> HiveState {
         }
         Err(error) => HiveState::Error(format!("cannot read: {error}")),
     }
+}
+
+/// The file of `hive`: the one discovery `kept` open, else opened again.
+fn open(kept: Option<PagedFile>, hive: &DiscoveredHive) -> io::Result<PagedFile> {
+    kept.map_or_else(|| hive.evidence.open_paged(), Ok)
 }
 
 /// Opens the logs beside `hive`, plans recovery of the primary (from `head`, its first bytes,
@@ -277,4 +286,33 @@ pub fn dirty_reason(header: &BaseBlock) -> Option<String> {
         ));
     }
     (!reasons.is_empty()).then(|| reasons.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discovery::{DiscoveryOptions, discover};
+    use crate::fuzzing::build::{TestKey, build_hive};
+
+    #[test]
+    fn a_hive_is_read_through_the_file_discovery_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("SYSTEM");
+        let hive = build_hive("SYSTEM", &TestKey::new("ROOT").dword("Select\\Current", 1));
+        std::fs::write(&path, &hive).unwrap();
+        let collection = discover(&[dir.path().to_path_buf()], &DiscoveryOptions::default());
+        let system = collection.machines[0].system.as_ref().unwrap();
+        // Gone from its folder, the file is still open: the audit reads what discovery found.
+        std::fs::remove_file(&path).unwrap();
+        let (state, first) = load(system, true, |views| {
+            views.current.map(|hive| hive.range(0, 4).unwrap().to_vec())
+        });
+        assert_eq!(
+            (state, first.as_deref()),
+            (HiveState::Clean, Some(&b"regf"[..]))
+        );
+        // The file is handed over once; a second load opens the path again, and fails.
+        let (state, _) = load(system, true, |_| ());
+        assert!(matches!(state, HiveState::Error(error) if error.starts_with("cannot read")));
+    }
 }

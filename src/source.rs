@@ -11,6 +11,8 @@ use std::io::{self, Read};
 use std::ops::Deref;
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use memmap2::{Mmap, MmapMut, MmapOptions};
 
@@ -48,16 +50,6 @@ impl Evidence {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
-    }
-
-    /// Reads at most `limit` bytes from the start (enough to sniff a header without mapping)
-    /// and returns them with the file's size, both from one open.
-    pub fn read_prefix(&self, limit: usize) -> io::Result<(Vec<u8>, u64)> {
-        let (file, metadata) = open_regular(self.path())?;
-        advise_no_read_ahead(&file);
-        let mut buffer = Vec::with_capacity(limit);
-        file.take(limit as u64).read_to_end(&mut buffer)?;
-        Ok((buffer, metadata.len()))
     }
 
     /// The SHA-256 of the whole content, as 64 lower-case hex digits, read front to back in
@@ -133,6 +125,13 @@ impl PagedFile {
         self.len == 0
     }
 
+    /// The first `limit` bytes (fewer when the content is shorter): enough to sniff a header.
+    pub fn prefix(&self, limit: usize) -> io::Result<Vec<u8>> {
+        let mut prefix = vec![0; self.len.min(limit)];
+        self.file.read_exact_at(&mut prefix, 0)?;
+        Ok(prefix)
+    }
+
     /// The content as a hive read page by page on demand.
     pub fn hive(&self) -> PagedHive<'_> {
         PagedHive::new(
@@ -148,6 +147,128 @@ impl PagedFile {
         self.file.read_exact_at(present, offset as u64)?;
         past_end.fill(0);
         Ok(())
+    }
+}
+
+/// A [`PagedFile`] that discovery opened and keeps for the audit, so that a hive is opened
+/// once per scan, not once to sniff and again to read. It is handed over once: the first
+/// [`take`](KeptFile::take) gets it and closes it when done; a clone starts empty. At most
+/// half of the process's open-file limit is kept at a time; a file past that is closed at
+/// once and opened again when it is read.
+#[derive(Default)]
+pub struct KeptFile(Mutex<Option<(PagedFile, KeptSlot)>>);
+
+impl KeptFile {
+    /// Keeps `file` when the budget of kept files allows it, else closes it.
+    pub fn keep(file: PagedFile) -> Self {
+        match KeptSlot::claim() {
+            Some(slot) => KeptFile(Mutex::new(Some((file, slot)))),
+            None => KeptFile::default(),
+        }
+    }
+
+    /// The kept file, to the first caller only.
+    pub fn take(&self) -> Option<PagedFile> {
+        let mut kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.take().map(|(file, _slot)| file)
+    }
+}
+
+impl Clone for KeptFile {
+    fn clone(&self) -> Self {
+        KeptFile::default()
+    }
+}
+
+impl fmt::Debug for KeptFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        f.write_str(if kept.is_some() {
+            "KeptFile(open)"
+        } else {
+            "KeptFile(none)"
+        })
+    }
+}
+
+/// Files kept open by every [`KeptFile`] of the process.
+static KEPT_FILES: AtomicUsize = AtomicUsize::new(0);
+
+/// One of the kept files counted in [`KEPT_FILES`]; gives its place back when dropped.
+struct KeptSlot;
+
+impl KeptSlot {
+    fn claim() -> Option<Self> {
+        let budget = kept_file_budget();
+        KEPT_FILES
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |kept| {
+                (kept < budget).then_some(kept + 1)
+            })
+            .ok()
+            .map(|_| KeptSlot)
+    }
+}
+
+impl Drop for KeptSlot {
+    fn drop(&mut self) {
+        KEPT_FILES.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// How many files may be kept open: half the soft limit on open files, at most 8,192, so
+/// that the walk, the logs and the reports always have descriptors to spare.
+fn kept_file_budget() -> usize {
+    static BUDGET: OnceLock<usize> = OnceLock::new();
+    *BUDGET.get_or_init(|| (open_file_limit() / 2).min(8_192))
+}
+
+/// Descriptors beyond the kept files that a scan has open at once: standard streams, the
+/// folders being listed, a hive's logs and the reports.
+const WORKING_DESCRIPTORS: usize = 256;
+
+/// Grows the process's table of open files, once, to hold every file discovery may keep
+/// (see [`KeptFile`]) next to the scan's working ones. Call it before the process starts
+/// threads: Linux makes a process with several threads wait for an RCU grace period, about a
+/// scheduler tick, each time the table doubles, and a scan that keeps a thousand hives open
+/// would pay that five times on its critical path.
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+pub fn reserve_descriptors() {
+    use std::os::fd::AsRawFd;
+    let Ok(root) = File::open("/") else {
+        return;
+    };
+    let lowest = kept_file_budget() + WORKING_DESCRIPTORS;
+    // SAFETY: F_DUPFD_CLOEXEC duplicates a descriptor `root` owns into the lowest free slot at
+    // or above `lowest`, never over an open one; the duplicate is closed at once. Failure
+    // (a limit below `lowest`) leaves the table as it was, which costs only speed.
+    unsafe {
+        let duplicate = libc::fcntl(
+            root.as_raw_fd(),
+            libc::F_DUPFD_CLOEXEC,
+            lowest as libc::c_int,
+        );
+        if duplicate >= 0 {
+            libc::close(duplicate);
+        }
+    }
+}
+
+/// Other systems grow their table of open files without waiting on other threads.
+#[cfg(not(target_os = "linux"))]
+pub fn reserve_descriptors() {}
+
+/// The soft limit on open files; 0 (keep nothing) when it cannot be read.
+#[allow(unsafe_code)]
+fn open_file_limit() -> usize {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one rlimit struct through a pointer to a live local.
+    match unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } {
+        0 => usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX),
+        _ => 0,
     }
 }
 
@@ -256,13 +377,31 @@ mod tests {
         let path = dir.path().join("hive");
         std::fs::write(&path, b"regf and more").unwrap();
         let evidence = Evidence::File(path);
-        assert_eq!(evidence.read_prefix(4).unwrap(), (b"regf".to_vec(), 13));
+        let file = evidence.open_paged().unwrap();
+        assert_eq!(
+            (file.prefix(4).unwrap(), file.len()),
+            (b"regf".to_vec(), 13)
+        );
+        assert_eq!(file.prefix(100).unwrap(), b"regf and more");
         assert_eq!(&*evidence.open().unwrap(), b"regf and more");
         assert_eq!(evidence.file_name(), "hive");
         assert_eq!(
             evidence.sha256().unwrap(),
             "479d2ec21027f83c9bdeb1e7aaca9db6fd613509e45ec2c2ba80f256d35e8e2b"
         );
+    }
+
+    #[test]
+    fn a_kept_file_is_handed_over_once_and_never_cloned() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hive");
+        std::fs::write(&path, b"regf").unwrap();
+        let kept = KeptFile::keep(Evidence::File(path).open_paged().unwrap());
+        assert_eq!(format!("{kept:?}"), "KeptFile(open)");
+        assert!(kept.clone().take().is_none());
+        assert_eq!(kept.take().unwrap().prefix(4).unwrap(), b"regf");
+        assert!(kept.take().is_none());
+        assert_eq!(format!("{kept:?}"), "KeptFile(none)");
     }
 
     #[test]

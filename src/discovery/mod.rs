@@ -66,7 +66,7 @@ use self::layout::FoundHive;
 use self::sniff::{LogFile, Sniffed};
 use self::walk::{Entry, Found};
 use crate::hive::{BaseBlock, DetectedBy, HiveKind};
-use crate::source::Evidence;
+use crate::source::{Evidence, KeptFile};
 
 /// What to leave out of a walk.
 #[derive(Clone, Debug, Default)]
@@ -108,6 +108,8 @@ pub struct DiscoveredHive {
     pub detected_by: DetectedBy,
     /// Transaction logs beside the hive (`.LOG`, `.LOG1`, `.LOG2`, any case), sorted by name.
     pub logs: Box<[Evidence]>,
+    /// The file as discovery opened it, kept for the one that reads the hive next.
+    pub opened: KeptFile,
 }
 
 /// A hive placed as belonging to a user (NTUSER) or kept unplaced.
@@ -186,8 +188,9 @@ pub enum OtherStatus {
 /// Never fails and never writes: entries that cannot be read become [`OtherStatus::Unreadable`]
 /// rows, special files [`OtherStatus::Skipped`] rows, and the walk goes on. A path reached
 /// through two inputs is reported once, from the first. Each file is read up to its first
-/// 4,096 bytes; a hive whose embedded name does not say what it is is also mapped so that its
-/// root key can be probed.
+/// 4,096 bytes; a hive whose embedded name does not say what it is also has its root key
+/// probed. A hive's file stays open for the audit ([`DiscoveredHive::opened`]), within a budget
+/// of open files.
 pub fn discover(inputs: &[PathBuf], options: &DiscoveryOptions) -> Collection {
     let sniffed: Vec<(Arc<Path>, Sniffed)> = walk::walk(inputs, &options.exclude, options.stop)
         .into_par_iter()

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::{DiscoveredHive, OtherFile, OtherStatus, names};
 use crate::hive::base_block::BASE_BLOCK_SIZE;
 use crate::hive::{BaseBlock, DetectedBy, HiveBytes, HiveKind, kind};
-use crate::source::Evidence;
+use crate::source::{Evidence, KeptFile, PagedFile};
 
 /// What one regular file is.
 #[derive(Debug)]
@@ -34,8 +34,12 @@ pub(super) struct LogFile {
 pub(super) fn sniff(path: &Path) -> Sniffed {
     let evidence = Evidence::File(path.to_path_buf());
     let name = evidence.file_name();
-    let (prefix, size) = match evidence.read_prefix(BASE_BLOCK_SIZE) {
-        Ok(read) => read,
+    let opened = evidence.open_paged().and_then(|file| {
+        let prefix = file.prefix(BASE_BLOCK_SIZE)?;
+        Ok((file, prefix))
+    });
+    let (file, prefix) = match opened {
+        Ok(opened) => opened,
         Err(err) => {
             // The size of a file that cannot be opened comes from its metadata, if any.
             let size = std::fs::metadata(path).ok().map(|metadata| metadata.len());
@@ -46,13 +50,14 @@ pub(super) fn sniff(path: &Path) -> Sniffed {
             return other(&evidence, size, OtherStatus::Unreadable(err.to_string()));
         }
     };
+    let size = file.len() as u64;
     match BaseBlock::parse(&prefix) {
         Ok(header) if header.file_type.is_log() => Sniffed::Log(LogFile {
             evidence,
             size,
             by_content: true,
         }),
-        Ok(header) => Sniffed::Hive(typed(evidence, size, header)),
+        Ok(header) => Sniffed::Hive(typed(evidence, file, header)),
         Err(_) if names::log_base(&name).is_some() => Sniffed::Log(LogFile {
             evidence,
             size,
@@ -65,27 +70,31 @@ pub(super) fn sniff(path: &Path) -> Sniffed {
     }
 }
 
-/// A hive with a base block, typed by embedded name, structure and file name.
-fn typed(evidence: Evidence, size: u64, header: BaseBlock) -> DiscoveredHive {
-    let (kind, detected_by) = detect_kind(&evidence, &header.embedded_name);
+/// A hive with a base block, typed by embedded name, structure and file name; the opened
+/// `file` is kept for the audit.
+fn typed(evidence: Evidence, file: PagedFile, header: BaseBlock) -> DiscoveredHive {
+    let (kind, detected_by) = detect_kind(&evidence, &file, &header.embedded_name);
     DiscoveredHive {
         evidence,
-        size,
+        size: file.len() as u64,
         header: Some(header),
         header_error: None,
         kind,
         detected_by,
         logs: Box::default(),
+        opened: KeptFile::keep(file),
     }
 }
 
-/// Asks the embedded name first; maps the file and probes its root key only when the name
-/// does not decide. A hive that cannot be opened is typed without its structure.
-fn detect_kind(evidence: &Evidence, embedded_name: &str) -> (HiveKind, DetectedBy) {
+/// Asks the embedded name first; probes the root key of `file` only when the name does not
+/// decide.
+fn detect_kind(
+    evidence: &Evidence,
+    file: &PagedFile,
+    embedded_name: &str,
+) -> (HiveKind, DetectedBy) {
     let file_name = evidence.file_name();
-    if kind::from_embedded_name(embedded_name).is_none()
-        && let Ok(file) = evidence.open_paged()
-    {
+    if kind::from_embedded_name(embedded_name).is_none() {
         let hive = file.hive();
         return kind::detect_in(HiveBytes::Paged(&hive), embedded_name, &file_name);
     }
@@ -104,6 +113,7 @@ fn named_only(evidence: Evidence, size: u64, error: String) -> DiscoveredHive {
         kind,
         detected_by,
         logs: Box::default(),
+        opened: KeptFile::default(),
     }
 }
 

@@ -35,6 +35,8 @@ const BATCH_MACHINES: usize = 32;
 
 /// Runs `hiveaudit scan`; returns the exit code.
 pub fn run(args: &ScanArgs) -> i32 {
+    // Before `interrupt::install` starts the first thread other than this one.
+    crate::source::reserve_descriptors();
     interrupt::install();
     let outcome = ScanOptions::from_args(args).and_then(|options| {
         let summary = scan(&options)?;
