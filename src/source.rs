@@ -224,6 +224,7 @@ fn kept_file_budget() -> usize {
 
 /// Descriptors beyond the kept files that a scan has open at once: standard streams, the
 /// folders being listed, a hive's logs and the reports.
+#[cfg(target_os = "linux")]
 const WORKING_DESCRIPTORS: usize = 256;
 
 /// Grows the process's table of open files, once, to hold every file discovery may keep
