@@ -79,7 +79,7 @@ fn open_and_extract(c: &mut Criterion) {
             })
         });
         // As a scan reads it: open the file, read the pages lookups reach (page cache warm).
-        let evidence = Evidence::File(path);
+        let evidence = Evidence::File(path.into());
         group.bench_function(format!("{label}, from the file"), |b| {
             b.iter(|| {
                 let file = evidence.open_paged().unwrap();

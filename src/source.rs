@@ -10,7 +10,8 @@ use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read};
 use std::ops::Deref;
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
@@ -22,11 +23,12 @@ use sha2::{Digest, Sha256};
 /// Bytes read per call when hashing a file.
 const HASH_BLOCK: usize = 1 << 20;
 
-/// One piece of evidence: a file that may hold a hive or a transaction log.
+/// One piece of evidence: a file that may hold a hive or a transaction log. Cheap to clone:
+/// the rows and lists that name a file share its path.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Evidence {
     /// A regular file on a mounted file system.
-    File(PathBuf),
+    File(Arc<Path>),
 }
 
 impl Evidence {
@@ -377,7 +379,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("hive");
         std::fs::write(&path, b"regf and more").unwrap();
-        let evidence = Evidence::File(path);
+        let evidence = Evidence::File(path.into());
         let file = evidence.open_paged().unwrap();
         assert_eq!(
             (file.prefix(4).unwrap(), file.len()),
@@ -397,7 +399,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("hive");
         std::fs::write(&path, b"regf").unwrap();
-        let kept = KeptFile::keep(Evidence::File(path).open_paged().unwrap());
+        let kept = KeptFile::keep(Evidence::File(path.into()).open_paged().unwrap());
         assert_eq!(format!("{kept:?}"), "KeptFile(open)");
         assert!(kept.clone().take().is_none());
         assert_eq!(kept.take().unwrap().prefix(4).unwrap(), b"regf");
@@ -410,7 +412,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("hive");
         std::fs::write(&path, b"regf bytes").unwrap();
-        let mut map = Evidence::File(path.clone()).open_copy_on_write().unwrap();
+        let mut map = Evidence::File(path.as_path().into())
+            .open_copy_on_write()
+            .unwrap();
         map[0] = b'R';
         assert_eq!(&map[..4], b"Regf");
         assert_eq!(std::fs::read(&path).unwrap(), b"regf bytes");
@@ -421,7 +425,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("hive");
         std::fs::write(&path, b"regf and more").unwrap();
-        let file = Evidence::File(path).open_paged().unwrap();
+        let file = Evidence::File(path.into()).open_paged().unwrap();
         assert_eq!(file.len(), 13);
         let mut window = [0xAAu8; 8];
         file.read_window(9, &mut window).unwrap();
@@ -435,16 +439,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("empty");
         std::fs::write(&path, b"").unwrap();
-        assert!(Evidence::File(path).open().unwrap().is_empty());
+        assert!(Evidence::File(path.into()).open().unwrap().is_empty());
     }
 
     #[test]
     fn directories_are_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let err = Evidence::File(dir.path().to_path_buf())
-            .open()
-            .err()
-            .unwrap();
+        let err = Evidence::File(dir.path().into()).open().err().unwrap();
         assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
     }
 }

@@ -37,3 +37,35 @@ fn sha256_column_is_empty_without_hash() {
     let rows = common::read_csv(&scan.dir.join("hives.csv"));
     assert!(rows.iter().all(|row| row["sha256"].is_empty()));
 }
+
+/// A file whose name is not UTF-8 is shown with a replacement character, but hashed from its
+/// real name: the shown path is not a path that opens it.
+#[test]
+fn files_with_names_that_are_not_utf8_are_hashed() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    let folder = tempfile::tempdir().unwrap();
+    let sample = common::testdata().join("sample-fleet");
+    let system = std::fs::read_dir(&sample)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find_map(|machine| {
+            let path = machine.join("C/Windows/System32/config/SYSTEM");
+            path.exists().then_some(path)
+        })
+        .expect("a sample SYSTEM hive");
+    std::fs::copy(system, folder.path().join("SYSTEM")).unwrap();
+    let name = OsStr::from_bytes(b"caf\xe9.txt");
+    std::fs::write(folder.path().join(name), b"hello").unwrap();
+    let scan = common::scan(&[folder.path()], &["--hash"]);
+    let rows = common::read_csv(&scan.dir.join("hives.csv"));
+    let row = rows
+        .iter()
+        .find(|row| row["path"].ends_with("caf\u{FFFD}.txt"))
+        .expect("a row for the file");
+    assert_eq!(
+        row["sha256"],
+        "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+    );
+}

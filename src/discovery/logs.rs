@@ -23,18 +23,18 @@ pub(super) fn attach(hives: &mut [&mut DiscoveredHive], logs: Vec<LogFile>) -> V
         .into_iter()
         .zip(owners)
         .map(|(log, owner)| {
-            let path = log.evidence.display_path();
             let status = match owner {
                 Some(at) => {
-                    let hive = hives[at].evidence.display_path();
-                    attached.push((at, log.evidence));
-                    OtherStatus::Log { hive: Some(hive) }
+                    attached.push((at, log.evidence.clone()));
+                    OtherStatus::Log {
+                        hive: Some(hives[at].evidence.clone()),
+                    }
                 }
                 None if log.by_content => OtherStatus::Log { hive: None },
                 None => OtherStatus::NotHive,
             };
             OtherFile {
-                path,
+                evidence: log.evidence,
                 size: Some(log.size),
                 status,
             }

@@ -157,8 +157,8 @@ pub struct MachineInputs {
 /// A file that is not a hive.
 #[derive(Clone, Debug)]
 pub struct OtherFile {
-    /// The path shown in reports.
-    pub path: String,
+    /// Where it is.
+    pub evidence: Evidence,
     /// Size, when it could be read.
     pub size: Option<u64>,
     /// What it is.
@@ -171,8 +171,8 @@ pub enum OtherStatus {
     /// A transaction log (by its base block, or by its name with its hive beside it), attached
     /// to the hive at this path, or to none when no hive sits beside it.
     Log {
-        /// Path of the hive the log belongs to.
-        hive: Option<String>,
+        /// The hive the log belongs to.
+        hive: Option<Evidence>,
     },
     /// A regular file that is not a hive.
     NotHive,
@@ -213,7 +213,7 @@ pub fn discover(inputs: &[PathBuf], options: &DiscoveryOptions) -> Collection {
         }
     }
     other_files.extend(attach_logs(&mut hives, logs));
-    other_files.sort_by_cached_key(|file| walk::order_key(Path::new(&file.path)));
+    other_files.sort_by_cached_key(|file| walk::order_key(file.evidence.path()));
     let (machines, unplaced) = layout::group(hives);
     Collection {
         machines,
@@ -230,7 +230,7 @@ fn sniff_entry(entry: Entry) -> Sniffed {
         Found::Unreadable(error) => (None, OtherStatus::Unreadable(error)),
     };
     Sniffed::Other(OtherFile {
-        path: entry.path.display().to_string(),
+        evidence: Evidence::File(entry.path.into()),
         size,
         status,
     })

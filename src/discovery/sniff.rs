@@ -32,7 +32,7 @@ pub(super) struct LogFile {
 
 /// Reads the first 4,096 bytes of the regular file at `path` and decides what it is.
 pub(super) fn sniff(path: &Path) -> Sniffed {
-    let evidence = Evidence::File(path.to_path_buf());
+    let evidence = Evidence::File(path.into());
     let name = evidence.file_name();
     let opened = evidence.open_paged().and_then(|file| {
         let prefix = file.prefix(BASE_BLOCK_SIZE)?;
@@ -47,7 +47,7 @@ pub(super) fn sniff(path: &Path) -> Sniffed {
                 let error = format!("cannot read: {err}");
                 return Sniffed::Hive(named_only(evidence, size.unwrap_or(0), error));
             }
-            return other(&evidence, size, OtherStatus::Unreadable(err.to_string()));
+            return other(evidence, size, OtherStatus::Unreadable(err.to_string()));
         }
     };
     let size = file.len() as u64;
@@ -66,7 +66,7 @@ pub(super) fn sniff(path: &Path) -> Sniffed {
         Err(err) if names::claims_hive(&name) => {
             Sniffed::Hive(named_only(evidence, size, err.to_string()))
         }
-        Err(_) => other(&evidence, Some(size), OtherStatus::NotHive),
+        Err(_) => other(evidence, Some(size), OtherStatus::NotHive),
     }
 }
 
@@ -117,9 +117,9 @@ fn named_only(evidence: Evidence, size: u64, error: String) -> DiscoveredHive {
     }
 }
 
-fn other(evidence: &Evidence, size: Option<u64>, status: OtherStatus) -> Sniffed {
+fn other(evidence: Evidence, size: Option<u64>, status: OtherStatus) -> Sniffed {
     Sniffed::Other(OtherFile {
-        path: evidence.display_path(),
+        evidence,
         size,
         status,
     })

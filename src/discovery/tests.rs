@@ -138,14 +138,13 @@ fn render(collection: &Collection, base: &Path) -> Vec<String> {
         let status = match &file.status {
             OtherStatus::Log { hive } => format!(
                 "log of {}",
-                hive.as_deref()
-                    .map_or("-".to_string(), |h| rel(Path::new(h)))
+                hive.as_ref().map_or("-".to_string(), |h| rel(h.path()))
             ),
             OtherStatus::NotHive => "not a hive".to_string(),
             OtherStatus::Skipped(why) => format!("skipped: {why}"),
             OtherStatus::Unreadable(why) => format!("unreadable: {why}"),
         };
-        lines.push(format!("file {} {status}", rel(Path::new(&file.path))));
+        lines.push(format!("file {} {status}", rel(file.evidence.path())));
     }
     lines
 }

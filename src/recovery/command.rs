@@ -63,7 +63,7 @@ fn recover_to_file(hive: &Path, logs: &[PathBuf], out: &Path) -> Result<String, 
 /// plan is applied to a copy-on-write map of the primary, so only changed pages are copied.
 fn write_recovered(hive: &Path, primary: &[u8], plan: &Plan<'_>, out: &Path) -> io::Result<usize> {
     if plan.new_size == primary.len() {
-        let mut map = Evidence::File(hive.to_path_buf()).open_copy_on_write()?;
+        let mut map = Evidence::File(hive.into()).open_copy_on_write()?;
         if plan.apply_in_place(&mut map) {
             return write_new(out, &map).map(|()| map.len());
         }
@@ -73,7 +73,7 @@ fn write_recovered(hive: &Path, primary: &[u8], plan: &Plan<'_>, out: &Path) -> 
 }
 
 fn open(path: &Path) -> Result<EvidenceBytes, String> {
-    Evidence::File(path.to_path_buf())
+    Evidence::File(path.into())
         .open()
         .map_err(|e| format!("cannot read {}: {e}", path.display()))
 }

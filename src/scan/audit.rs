@@ -609,7 +609,7 @@ pub fn other_file_row(file: &OtherFile) -> HiveRow {
             "LOG",
             "log",
             hive.as_ref()
-                .map(|h| format!("transaction log of {h}"))
+                .map(|h| format!("transaction log of {}", h.display_path()))
                 .unwrap_or_else(|| "transaction log with no hive beside it".into()),
         ),
         OtherStatus::NotHive => ("", "not-hive", String::new()),
@@ -617,7 +617,7 @@ pub fn other_file_row(file: &OtherFile) -> HiveRow {
         OtherStatus::Unreadable(error) => ("", "unreadable", error.clone()),
     };
     HiveRow {
-        path: file.path.clone(),
+        path: file.evidence.display_path(),
         hive_type: hive_type.to_string(),
         size: file.size,
         status: status.to_string(),

@@ -43,6 +43,6 @@ fn files(collection: &Collection) -> Vec<Evidence> {
         .other_files
         .iter()
         .filter(|file| matches!(file.status, OtherStatus::Log { .. } | OtherStatus::NotHive))
-        .map(|file| Evidence::File(file.path.clone().into()));
+        .map(|file| file.evidence.clone());
     hives.cloned().chain(others).collect()
 }

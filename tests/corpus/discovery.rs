@@ -68,7 +68,7 @@ fn check_entry(
         .filter_map(Value::as_str)
         .filter(|name| !name.ends_with(".xz"));
     for log in expected_logs {
-        if !hive.logs.contains(&Evidence::File(folder.join(log))) {
+        if !hive.logs.contains(&Evidence::File(folder.join(log).into())) {
             problems.push(format!("{file}: log {log} not attached"));
         }
     }

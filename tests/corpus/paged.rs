@@ -20,7 +20,7 @@ pub fn paged_reads_equal_whole_reads(corpus: &Path) -> Result<(), Failed> {
     );
     for file in &files {
         let whole = tree(&read(corpus, file));
-        let paged_file = Evidence::File(corpus.join(file))
+        let paged_file = Evidence::File(corpus.join(file).into())
             .open_paged()
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         let pages = paged_file.hive();
